@@ -1,0 +1,106 @@
+/* actx.h - what an action sees while it runs on a worker.
+ *
+ * An action builds SQL and runs it through ax_* calls on the worker's own
+ * connection. Every ax_* call that runs SQL returns true on success; on
+ * failure it returns false, the error is kept in the worker (the engine
+ * classifies and counts it when the action returns) and the action should
+ * return ACT_FAIL at once.
+ *
+ * In the transactional lists (read, fetch, write) the first statement opens
+ * a transaction (BEGIN ISOLATION LEVEL <run's level>) unless one is open;
+ * the engine commits or rolls back at random points. In ddl and
+ * dml_nontrans statements run in autocommit. */
+#ifndef MELEE_ACTX_H
+#define MELEE_ACTX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalog.h"
+#include "config.h"
+#include "rng.h"
+#include "sqlbuf.h"
+
+struct worker;
+struct run;
+struct action_def;
+
+typedef struct actx {
+    struct worker *w;
+    struct run *run;
+    int worker_id;
+    action_list list;
+    bool transactional;              /* list runs inside transactions */
+    rng_t *rng;                      /* the worker's own stream */
+    catalog *cat;
+    const run_config *cfg;
+    const struct action_def *action; /* the action being run */
+    sqlbuf sql;                      /* scratch buffer, reset before each action */
+} actx;
+
+/* Runs one statement (simple query protocol). */
+bool ax_exec(actx *a, const char *sql);
+
+/* Like ax_exec with printf-style formatting. */
+bool ax_execf(actx *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Runs sql with real $1..$n parameters (text format, types inferred by the
+ * server or given by casts in the SQL). values[i] may be NULL for SQL NULL. */
+bool ax_exec_params(actx *a, const char *sql, int n, const char *const *values);
+
+/* Runs sql through PQsendPrepare + PQsendQueryPrepared (extended protocol
+ * with a named prepared statement that is deallocated afterwards). */
+bool ax_exec_prepared(actx *a, const char *sql, int n, const char *const *values);
+
+/* Runs sql by a randomly chosen route: simple, params (when n > 0) or
+ * prepared. Use for statements that work any way. */
+bool ax_exec_any(actx *a, const char *sql, int n, const char *const *values);
+
+/* Runs COPY ... FROM STDIN and sends data (len bytes) through libpq's COPY
+ * API. */
+bool ax_copy_in(actx *a, const char *copy_sql, const char *data, size_t len);
+
+/* Runs COPY ... TO STDOUT and reads all data; *bytes (may be NULL) gets the
+ * number of bytes received. */
+bool ax_copy_out(actx *a, const char *copy_sql, size_t *bytes);
+
+/* Runs a statement that must not be inside a transaction block (ALTER
+ * SYSTEM, CREATE INDEX CONCURRENTLY, VACUUM...): an open transaction is
+ * committed or rolled back first. */
+bool ax_exec_outside_txn(actx *a, const char *sql);
+
+/* Explicit transaction control. ax_begin opens a transaction at the run's
+ * isolation level (no-op when one is open); ax_commit/ax_rollback end it
+ * (no-op when none is open). */
+bool ax_begin(actx *a);
+bool ax_commit(actx *a);
+bool ax_rollback(actx *a);
+bool ax_in_txn(const actx *a);
+
+/* The last successful statement's result: rows, columns, a value (NULL for
+ * SQL NULL or out of range). Valid until the next ax_* call. */
+int ax_ntuples(const actx *a);
+int ax_nfields(const actx *a);
+const char *ax_value(const actx *a, int row, int col);
+/* Number of rows the last command affected (UPDATE/DELETE/INSERT), or 0. */
+int64_t ax_affected(const actx *a);
+
+/* Marks that this session changed a setting that makes some errors
+ * expected from now on (e.g. statement_timeout or lock_timeout set). */
+void ax_note_timeouts(actx *a, bool set);
+
+/* Replaces the worker's connection with a fresh one (temp objects go). */
+bool ax_reconnect(actx *a);
+
+/* Returns the number of workers and, for worker i, its backend pid (0 when
+ * not connected). */
+int ax_worker_count(const actx *a);
+int ax_worker_pid(const actx *a, int i);
+
+/* Announces that this action is about to cancel (terminate=false) or
+ * terminate worker i's statement/session, so that the victim's error is
+ * expected, not a finding, and the fault panel shows it. */
+void ax_expect_interrupt(actx *a, int victim, bool terminate);
+
+#endif

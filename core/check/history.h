@@ -1,0 +1,67 @@
+/* history.h - Jepsen-shaped operation histories (JSON Lines, design.md).
+ *
+ * One object per line: {"index","process","type","f","value","time"}.
+ * Writing: each record is written and flushed as it happens, so a killed
+ * run keeps what it recorded; files are created 0600. Reading: the whole
+ * file becomes an array of hist_op in file order. Values stay json-c
+ * objects (each checker interprets its own workload's values). */
+#ifndef MELEE_HISTORY_H
+#define MELEE_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+typedef enum hist_type {
+    H_INVOKE,
+    H_OK,    /* definitely happened */
+    H_FAIL,  /* definitely did not happen */
+    H_INFO   /* unknown */
+} hist_type;
+
+typedef struct hist_op {
+    int64_t index;
+    int64_t process;
+    hist_type type;
+    char f[16];             /* "txn", "read", "write", "cas", "add", "transfer" */
+    json_object *value;     /* owned by the history; may be NULL (json null) */
+    int64_t time;           /* monotonic ns */
+} hist_op;
+
+typedef struct history {
+    hist_op *ops;
+    size_t n;
+    size_t cap;
+} history;
+
+/* Reads a JSON Lines history file into *h. Returns 0, or -1 with *err set
+ * (caller frees) naming the file and line of the first bad record. */
+int history_read(const char *path, history *h, char **err);
+
+/* Appends a copy of op (its value reference is taken over). */
+void history_append(history *h, const hist_op *op);
+
+/* Frees everything the history owns. */
+void history_free(history *h);
+
+/* Returns "invoke", "ok", "fail", "info"; and the reverse (-1 unknown). */
+const char *hist_type_name(hist_type t);
+int hist_type_from_name(const char *s);
+
+/* A thread-safe recorder for live runs. */
+typedef struct hist_writer hist_writer;
+
+/* Creates path (mode 0600, truncated). Returns NULL with *err set on failure. */
+hist_writer *hist_writer_open(const char *path, char **err);
+
+/* Writes one record and flushes it; assigns and returns its index. The
+ * value is not consumed. Safe to call from many threads. */
+int64_t hist_writer_add(hist_writer *w, int64_t process, hist_type type, const char *f,
+                        json_object *value);
+
+/* Closes the file and frees the writer. */
+void hist_writer_close(hist_writer *w);
+
+#endif

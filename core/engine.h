@@ -1,0 +1,212 @@
+/* engine.h - a run: config + N worker threads + a tracked catalog + stats +
+ * an event ring, behind a small API.
+ *
+ * Front-ends (headless, the console) use only this header: they create and
+ * start a run, read consistent snapshots at their own pace, and steer it
+ * with the control calls. Workers never wait on a front-end. */
+#ifndef MELEE_ENGINE_H
+#define MELEE_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "catalog.h"
+#include "config.h"
+#include "errclass.h"
+
+typedef struct run run;
+
+/* What a worker is doing, shown as-is by the front-ends. */
+typedef enum worker_state {
+    WS_STARTING,      /* thread created, not yet connected */
+    WS_CONNECTING,    /* opening its connection */
+    WS_IDLE,          /* between actions, no transaction open */
+    WS_RUNNING,       /* a statement is in flight */
+    WS_IDLE_IN_TXN,   /* between actions with a transaction open */
+    WS_WAITING,       /* waiting for a tracked object's lock */
+    WS_PAUSED,        /* paused by the operator, no transaction open */
+    WS_RECONNECTING,  /* lost its connection, backing off */
+    WS_HUNG,          /* a statement ran past the hang limit */
+    WS_STOPPED,       /* finished */
+    WS_COUNT
+} worker_state;
+
+/* Returns the state's display name: "running", "idle in txn", ... */
+const char *worker_state_name(worker_state s);
+
+#define SNAP_SQL_LEN 160
+#define DETAIL_HISTORY 8
+
+typedef struct thread_snap {
+    int id;
+    action_list list;
+    worker_state state;
+    int action;                 /* index into run_snapshot.actions, -1 none */
+    double action_s;            /* how long the current action has run */
+    uint64_t ok, ignored, unexpected, skipped;
+    uint64_t last_latency_us;
+    int pid;                    /* backend pid, 0 when not connected */
+    bool paused;                /* pause requested (state shows when it took) */
+    char sql[SNAP_SQL_LEN];     /* short form of the current/last statement */
+} thread_snap;
+
+typedef struct run_totals {
+    uint64_t ops;        /* actions attempted (ok + ignored + unexpected) */
+    uint64_t ok, ignored, unexpected, skipped;
+    uint64_t crashes, hangs;
+    uint64_t statements; /* SQL statements sent */
+} run_totals;
+
+typedef struct action_snap {
+    const char *name;    /* owned by the run */
+    action_list list;
+    unsigned weight;
+    uint64_t ok, ignored, unexpected, skipped;
+    uint64_t p50_us, p99_us, max_us;
+} action_snap;
+
+/* One event of the ring: an error, a crash, a hang, a fault, a note. */
+typedef struct run_event {
+    uint64_t seq;
+    double t;             /* seconds since the run started */
+    int thread;           /* -1: the engine itself */
+    err_class cls;        /* EC_NONE for notes and faults */
+    char action[48];      /* "list.action" */
+    char sqlstate[6];
+    char *message;        /* owned by the snapshot / event */
+    char *detail;
+    char *hint;
+    char *sql;
+} run_event;
+
+/* One fault, active or past (kill, pause, network... and today the
+ * cancel/terminate scenarios the chaos workload runs). */
+typedef struct fault_snap {
+    char kind[24];        /* "cancel", "terminate", "server-crash", ... */
+    char target[64];      /* "worker 3 (pid 1234)" */
+    double start_s;
+    double end_s;         /* < 0 while active */
+} fault_snap;
+
+typedef struct run_snapshot {
+    double elapsed_s;
+    double duration_s;        /* 0 = until stopped */
+    uint64_t seed;
+    bool finished;
+    int nthreads;
+    thread_snap *threads;
+    run_totals totals;
+    int counts[OBJ_KIND_COUNT];
+    int limits[OBJ_KIND_COUNT];
+    size_t nactions;
+    action_snap *actions;
+    size_t nevents;
+    run_event *events;        /* oldest first, newest last */
+    uint64_t events_dropped;  /* overwritten before anyone read them */
+    size_t nfaults;
+    fault_snap *faults;       /* newest last */
+    char fault_next[96];      /* what comes next, e.g. "cancel: weight 5 in read" */
+} run_snapshot;
+
+/* Statements of one thread, for an expanded view. */
+typedef struct thread_detail {
+    char *current_sql;                 /* full text, owned */
+    int nhistory;
+    struct {
+        char *sql;                     /* owned */
+        err_class cls;
+        char sqlstate[6];
+        uint64_t latency_us;
+    } history[DETAIL_HISTORY];         /* oldest first */
+} thread_detail;
+
+/* ---- lifecycle ---- */
+
+/* Creates a run for cfg (deep-copied) against conninfo. Returns NULL and
+ * sets *err (caller frees) when the config is unusable. */
+run *run_new(const run_config *cfg, const char *conninfo, char **err);
+
+/* Connects, sets up the catalog, starts the workers. Returns 0, or -1 with
+ * *err set (caller frees) when the server cannot be reached or set up. */
+int run_start(run *r, char **err);
+
+/* Asks every worker to stop; returns at once. */
+void run_stop(run *r);
+
+/* Returns true once the duration has passed or run_stop was called. */
+bool run_should_stop(run *r);
+
+/* Waits for every worker to finish (call after run_stop). */
+void run_join(run *r);
+
+/* Frees the run (after run_join). */
+void run_free(run *r);
+
+/* ---- reading ---- */
+
+/* Returns a consistent snapshot (owned by the caller, free it with
+ * run_snapshot_free) with up to max_events of the newest events. */
+run_snapshot *run_snapshot_take(run *r, size_t max_events);
+void run_snapshot_free(run_snapshot *s);
+
+/* Fills *d with thread i's full current statement and recent history.
+ * Returns false for an unknown thread. Free with thread_detail_free. */
+bool run_thread_detail(run *r, int i, thread_detail *d);
+void thread_detail_free(thread_detail *d);
+
+/* Returns the target as shown to people (password masked), the server
+ * version string, and the run's config (owned by the run). */
+const char *run_target(run *r);
+const char *run_server_version(run *r);
+const run_config *run_get_config(run *r);
+
+/* ---- control ---- */
+
+/* Sets action i's weight (0 disables it); workers' draws follow at once. */
+void run_set_weight(run *r, size_t action, unsigned weight);
+
+/* Pauses or resumes worker i, or every worker when i < 0. A paused worker
+ * finishes or cancels its statement and ends its transaction first. */
+void run_pause(run *r, int i, bool paused);
+
+/* Changes the number of workers while running. Returns the new count. */
+int run_set_threads(run *r, int n);
+
+/* Sets the limit of a tracked object kind. */
+void run_set_limit(run *r, obj_kind k, int limit);
+
+/* Applies a server flag with ALTER SYSTEM SET (value) or ALTER SYSTEM RESET
+ * (value NULL) and reloads, on the run's control connection. Returns true on
+ * success; *msg (caller frees) gets the result or the server's error. */
+bool run_set_flag(run *r, const char *name, const char *value, char **msg);
+
+/* Reads the current server value of a flag (SHOW). Returns a string the
+ * caller frees, or NULL with *msg set on error. */
+char *run_show_flag(run *r, const char *name, char **msg);
+
+/* Fills *out (caller frees with config_free) with the run's live settings:
+ * the config it started with, updated with current weights, limits and
+ * thread count. */
+void run_live_config(run *r, run_config *out);
+
+/* Applies a profile's weights and limits to the running run, and its flag
+ * values (the first candidate of each flag) when apply_flags is set.
+ * Returns the number of settings applied. */
+int run_apply_config(run *r, const run_config *cfg, bool apply_flags);
+
+/* ---- results ---- */
+
+/* Prints the end-of-run report (per-action table, ignored errors grouped,
+ * unexpected errors in full, coverage warnings, seed, how to reproduce). */
+void run_report(run *r, FILE *out, int argc, char **argv);
+
+/* Writes the summary JSON (design.md keys). Returns 0, or -1 with errno. */
+int run_write_summary(run *r, const char *path);
+
+/* Returns the exit status: 1 when something was found (unexpected error,
+ * crash, hang), else 0. */
+int run_exit_code(run *r);
+
+#endif

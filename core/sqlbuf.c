@@ -1,0 +1,108 @@
+/* sqlbuf.c - growable string builder. */
+#include "sqlbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void sb_init(sqlbuf *b)
+{
+    b->s = NULL;
+    b->len = b->cap = 0;
+}
+
+void sb_free(sqlbuf *b)
+{
+    free(b->s);
+    sb_init(b);
+}
+
+void sb_reset(sqlbuf *b)
+{
+    b->len = 0;
+    if (b->s)
+        b->s[0] = '\0';
+}
+
+char *sb_steal(sqlbuf *b)
+{
+    char *s = b->s ? b->s : xstrdup("");
+    sb_init(b);
+    return s;
+}
+
+const char *sb_str(const sqlbuf *b)
+{
+    return b->s ? b->s : "";
+}
+
+static void grow(sqlbuf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 128;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    b->s = xrealloc(b->s, cap);
+    b->cap = cap;
+}
+
+void sb_addn(sqlbuf *b, const char *s, size_t n)
+{
+    grow(b, n);
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void sb_add(sqlbuf *b, const char *s)
+{
+    sb_addn(b, s, strlen(s));
+}
+
+void sb_addc(sqlbuf *b, char c)
+{
+    sb_addn(b, &c, 1);
+}
+
+void sb_printf(sqlbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n <= 0)
+        return;
+    grow(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void sb_ident(sqlbuf *b, const char *s)
+{
+    sb_addc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            sb_addc(b, '"');
+        sb_addc(b, *s);
+    }
+    sb_addc(b, '"');
+}
+
+void sb_literal(sqlbuf *b, const char *s)
+{
+    if (strchr(s, '\\'))
+        sb_addc(b, 'E');
+    sb_addc(b, '\'');
+    for (; *s; s++) {
+        if (*s == '\'' || *s == '\\')
+            sb_addc(b, *s);
+        sb_addc(b, *s);
+    }
+    sb_addc(b, '\'');
+}

@@ -1,0 +1,32 @@
+/* sqlbuf.h - a growable string builder for SQL text.
+ *
+ * A sqlbuf owns its heap buffer; sb_free() releases it, sb_steal() hands it
+ * to the caller. The text is always NUL-terminated. */
+#ifndef MELEE_SQLBUF_H
+#define MELEE_SQLBUF_H
+
+#include <stddef.h>
+
+typedef struct sqlbuf {
+    char *s;
+    size_t len;
+    size_t cap;
+} sqlbuf;
+
+#define SQLBUF_INIT {NULL, 0, 0}
+
+void sb_init(sqlbuf *b);
+void sb_free(sqlbuf *b);
+void sb_reset(sqlbuf *b);                     /* empties, keeps capacity */
+char *sb_steal(sqlbuf *b);                    /* caller frees; b is reset */
+const char *sb_str(const sqlbuf *b);          /* "" when empty */
+void sb_add(sqlbuf *b, const char *s);
+void sb_addn(sqlbuf *b, const char *s, size_t n);
+void sb_addc(sqlbuf *b, char c);
+void sb_printf(sqlbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s as a double-quoted SQL identifier. */
+void sb_ident(sqlbuf *b, const char *s);
+/* Appends s as a single-quoted SQL string literal (E'' when it has a backslash). */
+void sb_literal(sqlbuf *b, const char *s);
+
+#endif

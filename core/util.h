@@ -1,0 +1,34 @@
+/* util.h - allocation wrappers that abort on OOM, clocks, small helpers. */
+#ifndef MELEE_UTIL_H
+#define MELEE_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation wrappers: they never return NULL (they abort on OOM).
+ * The caller owns and frees the result. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);          /* NULL in, NULL out */
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Monotonic clock in nanoseconds / microseconds since an arbitrary origin. */
+uint64_t now_ns(void);
+uint64_t now_us(void);
+
+/* Wall clock as seconds since the epoch, with fractions. */
+double wall_seconds(void);
+
+/* Sleeps for the given number of milliseconds (restarts on EINTR). */
+void sleep_ms(unsigned ms);
+
+/* Prints "melee: <message>" to stderr and exits with status 2. */
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+#endif
