@@ -132,6 +132,11 @@ run *run_new(const run_config *cfg, const char *conninfo, char **err);
  * *err set (caller frees) when the server cannot be reached or set up. */
 int run_start(run *r, char **err);
 
+/* Follows the server's log file (the embedded server's) and reports
+ * PANIC, assertion failures and backends terminated by signals as crash
+ * events. Returns false when the file cannot be opened. */
+bool run_watch_server_log(run *r, const char *path);
+
 /* Asks every worker to stop; returns at once. */
 void run_stop(run *r);
 

@@ -1,5 +1,4 @@
 /* util.c - allocation wrappers, clocks, fatal errors. */
-#define _GNU_SOURCE
 #include "util.h"
 
 #include <errno.h>

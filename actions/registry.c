@@ -1,0 +1,31 @@
+/* registry.c - every built-in action row, in one array. */
+#include "../core/util.h"
+#include "action.h"
+
+typedef struct family {
+    const action_def *rows;
+    const size_t *count;
+} family;
+
+static const family FAMILIES[] = {
+    {read_actions, &read_actions_count},
+    {fetch_actions, &fetch_actions_count},
+    {write_actions, &write_actions_count},
+    {dml_actions, &dml_actions_count},
+    {ddl_actions, &ddl_actions_count},
+    {common_actions, &common_actions_count},
+};
+
+const action_def **actions_builtin(size_t *n)
+{
+    size_t total = 0;
+    for (size_t f = 0; f < ARRAY_LEN(FAMILIES); f++)
+        total += *FAMILIES[f].count;
+    const action_def **rows = xcalloc(total ? total : 1, sizeof *rows);
+    size_t k = 0;
+    for (size_t f = 0; f < ARRAY_LEN(FAMILIES); f++)
+        for (size_t i = 0; i < *FAMILIES[f].count; i++)
+            rows[k++] = &FAMILIES[f].rows[i];
+    *n = k;
+    return rows;
+}

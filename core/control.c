@@ -1,0 +1,190 @@
+/* control.c - steering a running run: weights, pauses, threads, limits,
+ * server flags, live settings. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "run_internal.h"
+#include "sqlbuf.h"
+#include "util.h"
+
+void run_set_weight(run *r, size_t action, unsigned weight)
+{
+    if (action >= r->nactions)
+        return;
+    atomic_store(&r->actions[action].weight, weight);
+    bool cancels = false;
+    for (size_t i = 0; i < r->nactions; i++)
+        cancels |= (r->actions[i].def->flags & ACTF_CANCELS) && atomic_load(&r->actions[i].weight);
+    r->ectx.cancels_enabled = cancels;
+}
+
+void run_pause(run *r, int i, bool paused)
+{
+    int n = atomic_load(&r->nworkers);
+    for (int k = 0; k < n; k++)
+        if (i < 0 || i == k)
+            atomic_store(&r->workers[k]->pause_req, paused);
+}
+
+static int active_workers(run *r)
+{
+    int n = atomic_load(&r->nworkers), active = 0;
+    for (int k = 0; k < n; k++)
+        active += !atomic_load(&r->workers[k]->retired);
+    return active;
+}
+
+int run_set_threads(run *r, int n)
+{
+    if (n < 1)
+        n = 1;
+    while (active_workers(r) < n) {
+        pthread_mutex_lock(&r->workers_mu);
+        int id = atomic_load(&r->nworkers);
+        if (id >= MAX_WORKERS) {
+            pthread_mutex_unlock(&r->workers_mu);
+            break;
+        }
+        worker *w = worker_new(r, id);
+        r->workers[id] = w;
+        atomic_store(&r->nworkers, id + 1);
+        pthread_mutex_unlock(&r->workers_mu);
+        if (worker_start(w) != 0)
+            break;
+    }
+    /* Retire the newest active workers; run_join collects their threads. */
+    for (int k = atomic_load(&r->nworkers) - 1; k >= 0 && active_workers(r) > n; k--) {
+        worker *w = r->workers[k];
+        if (!atomic_load(&w->retired)) {
+            atomic_store(&w->retired, true);
+            atomic_store(&w->stop_req, true);
+        }
+    }
+    return active_workers(r);
+}
+
+void run_set_limit(run *r, obj_kind k, int limit)
+{
+    catalog_set_limit(r->cat, k, limit);
+}
+
+/* Runs sql on the control connection (reconnecting once if it was lost).
+ * Returns the result (caller clears) or NULL with *msg set. */
+static PGresult *control_exec(run *r, const char *sql, int n, const char *const *params,
+                              char **msg)
+{
+    pthread_mutex_lock(&r->control_mu);
+    if (!r->control || PQstatus(r->control) != CONNECTION_OK) {
+        if (r->control)
+            PQfinish(r->control);
+        r->control = PQconnectdb(r->conninfo);
+    }
+    PGresult *res = PQexecParams(r->control, sql, n, NULL, params, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        const char *e = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+        *msg = xstrdup(e ? e : PQerrorMessage(r->control));
+        PQclear(res);
+        res = NULL;
+    }
+    pthread_mutex_unlock(&r->control_mu);
+    return res;
+}
+
+bool run_set_flag(run *r, const char *name, const char *value, char **msg)
+{
+    sqlbuf b = SQLBUF_INIT;
+    if (value) {
+        sb_add(&b, "ALTER SYSTEM SET ");
+        sb_ident(&b, name);
+        sb_add(&b, " = ");
+        sb_literal(&b, value);
+    } else {
+        sb_add(&b, "ALTER SYSTEM RESET ");
+        sb_ident(&b, name);
+    }
+    char *err = NULL;
+    PGresult *res = control_exec(r, sb_str(&b), 0, NULL, &err);
+    PQclear(res);
+    if (res) {
+        res = control_exec(r, "SELECT pg_reload_conf()", 0, NULL, &err);
+        PQclear(res);
+    }
+    sb_free(&b);
+    if (!res) {
+        *msg = xasprintf("flag %s: %s", name, err ? err : "failed");
+        free(err);
+        return false;
+    }
+    *msg = value ? xasprintf("flag %s = %s applied", name, value)
+                 : xasprintf("flag %s reset", name);
+    return true;
+}
+
+char *run_show_flag(run *r, const char *name, char **msg)
+{
+    const char *params[] = {name};
+    char *err = NULL;
+    PGresult *res = control_exec(r, "SELECT current_setting($1)", 1, params, &err);
+    if (!res) {
+        *msg = err;
+        return NULL;
+    }
+    char *v = xstrdup(PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
+    PQclear(res);
+    return v;
+}
+
+void run_live_config(run *r, run_config *out)
+{
+    config_copy(out, &r->cfg);
+    catalog_counts(r->cat, NULL, out->limits);
+    out->threads = active_workers(r);
+    for (size_t i = 0; i < r->nactions; i++) {
+        const action_def *d = r->actions[i].def;
+        unsigned w = atomic_load(&r->actions[i].weight);
+        bool custom = i >= r->nactions - r->ncustom;
+        if (custom) {
+            for (size_t k = 0; k < out->ncustom; k++)
+                if (strcmp(out->custom[k].name, d->name) == 0)
+                    out->custom[k].weight = w;
+        } else if (w != d->weight || config_weight(out, d->list, d->name, d->weight) != w) {
+            config_set_weight(out, d->list, d->name, w);
+        }
+    }
+}
+
+int run_apply_config(run *r, const run_config *cfg, bool apply_flags)
+{
+    int applied = 0;
+    for (size_t i = 0; i < r->nactions; i++) {
+        const action_def *d = r->actions[i].def;
+        unsigned def = d->weight;
+        for (size_t k = 0; k < cfg->ncustom; k++)
+            if (cfg->custom[k].list == d->list && strcmp(cfg->custom[k].name, d->name) == 0)
+                def = cfg->custom[k].weight;
+        unsigned w = config_weight(cfg, d->list, d->name, def);
+        if (w != atomic_load(&r->actions[i].weight)) {
+            run_set_weight(r, i, w);
+            applied++;
+        }
+    }
+    for (int k = 0; k < OBJ_KIND_COUNT; k++) {
+        int lim[OBJ_KIND_COUNT];
+        catalog_counts(r->cat, NULL, lim);
+        if (lim[k] != cfg->limits[k]) {
+            catalog_set_limit(r->cat, (obj_kind)k, cfg->limits[k]);
+            applied++;
+        }
+    }
+    if (apply_flags)
+        for (size_t i = 0; i < cfg->nflags; i++) {
+            if (!cfg->flags[i].nvalues)
+                continue;
+            char *msg = NULL;
+            if (run_set_flag(r, cfg->flags[i].name, cfg->flags[i].values[0], &msg))
+                applied++;
+            free(msg);
+        }
+    return applied;
+}

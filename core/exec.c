@@ -1,0 +1,473 @@
+/* exec.c - running SQL on a worker's connection: the actx API.
+ *
+ * Every statement goes through libpq's asynchronous calls and a poll loop,
+ * so the worker notices stop requests and the hang limit while it waits. */
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run_internal.h"
+#include "util.h"
+
+typedef enum send_mode {
+    SEND_SIMPLE,
+    SEND_PARAMS,
+    SEND_PREPARED,
+} send_mode;
+
+/* The statement being run and what to do with COPY. */
+typedef struct stmt {
+    const char *sql;
+    send_mode mode;
+    int nparams;
+    const char *const *params;
+    const char *copy_data;   /* COPY FROM STDIN payload */
+    size_t copy_len;
+    size_t copy_bytes_out;   /* COPY TO STDOUT bytes received */
+} stmt;
+
+void worker_clear_error(worker *w)
+{
+    w->err_state[0] = '\0';
+    free(w->err_msg);
+    free(w->err_detail);
+    free(w->err_hint);
+    free(w->err_sql);
+    w->err_msg = w->err_detail = w->err_hint = w->err_sql = NULL;
+    w->err_lost = w->err_hang = w->err_stopped = false;
+}
+
+static bool stop_wanted(const worker *w)
+{
+    return atomic_load(&w->stop_req) || atomic_load(&w->run->stop);
+}
+
+static void set_error(worker *w, const char *sql, const PGresult *res, const char *fallback)
+{
+    if (w->err_msg)
+        return; /* keep the first error of the statement */
+    const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    snprintf(w->err_state, sizeof w->err_state, "%s", st ? st : "");
+    if (!msg || !*msg)
+        msg = fallback && *fallback ? fallback : "unknown error";
+    size_t len = strcspn(msg, "\n");
+    while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+        len--;
+    w->err_msg = xstrndup(msg, len);
+    if (res) {
+        w->err_detail = xstrdup(PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
+        w->err_hint = xstrdup(PQresultErrorField(res, PG_DIAG_MESSAGE_HINT));
+    }
+    w->err_sql = xstrdup(sql);
+}
+
+static void send_cancel(worker *w)
+{
+    PGcancel *c = PQgetCancel(w->conn);
+    if (c) {
+        char buf[256];
+        PQcancel(c, buf, sizeof buf);
+        PQfreeCancel(c);
+    }
+}
+
+/* Waits until a result is ready. Returns false when the connection is
+ * lost or abandoned (a hang that did not end after cancelling). */
+static bool wait_ready(worker *w, const char *sql, uint64_t t0)
+{
+    run *r = w->run;
+    int sock = PQsocket(w->conn);
+    uint64_t hang_us = (uint64_t)(r->cfg.hang_limit_s * 1e6);
+    uint64_t cancelled_at = 0;
+    bool hang_reported = false;
+    for (;;) {
+        int flushed = PQflush(w->conn);
+        if (flushed < 0)
+            return false;
+        if (flushed == 0 && !PQisBusy(w->conn))
+            return true;
+        struct pollfd p = {.fd = sock, .events = (short)(POLLIN | (flushed ? POLLOUT : 0))};
+        int rc = poll(&p, 1, 50);
+        if (rc < 0 && errno != EINTR)
+            return false;
+        if (rc > 0 && (p.revents & (POLLIN | POLLERR | POLLHUP)) && !PQconsumeInput(w->conn))
+            return false;
+        uint64_t now = now_us();
+        if (!cancelled_at && stop_wanted(w)) {
+            w->err_stopped = true;
+            send_cancel(w);
+            cancelled_at = now;
+        }
+        if (!hang_reported && hang_us && now - t0 > hang_us) {
+            hang_reported = true;
+            w->err_hang = true;
+            atomic_store(&w->state, WS_HUNG);
+            atomic_fetch_add(&r->hangs, 1);
+            char *msg = xasprintf("statement still running after %.0f s (hang limit)",
+                                  (double)(now - t0) / 1e6);
+            int ai = atomic_load(&w->action);
+            run_push_event(r, w, EC_HANG, ai >= 0 ? r->actions[ai].label : "", "", msg, NULL, sql);
+            finding f = {.cls = EC_HANG, .thread = w->id,
+                         .action = ai >= 0 ? r->actions[ai].label : "", .message = msg,
+                         .sql = (char *)sql, .time_s = run_elapsed(r)};
+            findings_add(r->findings, &f);
+            free(msg);
+            send_cancel(w);
+            if (!cancelled_at)
+                cancelled_at = now;
+        }
+        if (cancelled_at && now - cancelled_at > 15 * 1000000ULL)
+            return false; /* the server ignores the cancel: give the connection up */
+    }
+}
+
+static bool send_statement(worker *w, const stmt *s)
+{
+    switch (s->mode) {
+    case SEND_PARAMS:
+        return PQsendQueryParams(w->conn, s->sql, s->nparams, NULL, s->params, NULL, NULL, 0);
+    case SEND_PREPARED:
+        return PQsendPrepare(w->conn, "", s->sql, s->nparams, NULL);
+    case SEND_SIMPLE:
+    default:
+        return PQsendQuery(w->conn, s->sql);
+    }
+}
+
+/* Feeds or drains COPY data. Returns false when the connection fails. */
+static bool handle_copy_in(worker *w, const stmt *s)
+{
+    const char *data = s->copy_data ? s->copy_data : "";
+    size_t len = s->copy_data ? s->copy_len : 0;
+    if (len && PQputCopyData(w->conn, data, (int)len) != 1)
+        return false;
+    if (PQputCopyEnd(w->conn, s->copy_data ? NULL : "no data to send") != 1)
+        return false;
+    return true;
+}
+
+static bool handle_copy_out(worker *w, stmt *s, uint64_t t0)
+{
+    for (;;) {
+        char *buf = NULL;
+        int n = PQgetCopyData(w->conn, &buf, 1);
+        if (n > 0) {
+            s->copy_bytes_out += (size_t)n;
+            PQfreemem(buf);
+            continue;
+        }
+        if (n == 0) {
+            if (!wait_ready(w, s->sql, t0))
+                return false;
+            if (!PQconsumeInput(w->conn))
+                return false;
+            continue;
+        }
+        return n == -1; /* -1: done; -2: error */
+    }
+}
+
+/* Collects every result of the statement. Returns true when none failed. */
+static bool collect(worker *w, stmt *s, uint64_t t0)
+{
+    bool ok = true;
+    for (;;) {
+        if (!wait_ready(w, s->sql, t0)) {
+            set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
+            w->err_lost = true;
+            return false;
+        }
+        PGresult *res = PQgetResult(w->conn);
+        if (!res)
+            break;
+        ExecStatusType st = PQresultStatus(res);
+        if (st == PGRES_COPY_IN) {
+            PQclear(res);
+            if (!handle_copy_in(w, s)) {
+                set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
+                w->err_lost = PQstatus(w->conn) == CONNECTION_BAD;
+                ok = false;
+            }
+            continue;
+        }
+        if (st == PGRES_COPY_OUT) {
+            PQclear(res);
+            if (!handle_copy_out(w, s, t0)) {
+                set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
+                w->err_lost = PQstatus(w->conn) == CONNECTION_BAD;
+                ok = false;
+            }
+            continue;
+        }
+        if (st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE || st == PGRES_NONFATAL_ERROR) {
+            set_error(w, s->sql, res, PQerrorMessage(w->conn));
+            PQclear(res);
+            ok = false;
+            continue;
+        }
+        PQclear(w->last);
+        w->last = res;
+    }
+    if (PQstatus(w->conn) == CONNECTION_BAD) {
+        if (!w->err_msg)
+            set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
+        w->err_lost = true;
+        ok = false;
+    }
+    return ok;
+}
+
+static void remember(worker *w, const char *sql, bool ok, uint64_t latency)
+{
+    err_class cls = ok ? EC_NONE : EC_IGNORED; /* refined when the action is classified */
+    pthread_mutex_lock(&w->slot_mu);
+    stmt_record *rec = &w->recent[w->recent_next];
+    free(rec->sql);
+    rec->sql = xstrdup(sql);
+    rec->cls = cls;
+    snprintf(rec->sqlstate, sizeof rec->sqlstate, "%s", ok ? "" : w->err_state);
+    rec->latency_us = latency;
+    w->recent_next = (w->recent_next + 1) % DETAIL_HISTORY;
+    if (w->nrecent < DETAIL_HISTORY)
+        w->nrecent++;
+    pthread_mutex_unlock(&w->slot_mu);
+}
+
+/* Runs one statement and its results. The core of every ax_* call. */
+static bool run_stmt(worker *w, stmt *s)
+{
+    if (!w->conn || PQstatus(w->conn) == CONNECTION_BAD) {
+        set_error(w, s->sql, NULL, "not connected");
+        w->err_lost = true;
+        return false;
+    }
+    if (stop_wanted(w)) {
+        set_error(w, s->sql, NULL, "run stopping");
+        w->err_stopped = true;
+        return false;
+    }
+    worker_publish_sql(w, s->sql);
+    atomic_store(&w->state, WS_RUNNING);
+    uint64_t t0 = now_us();
+    bool ok = send_statement(w, s);
+    if (!ok) {
+        set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
+        w->err_lost = PQstatus(w->conn) == CONNECTION_BAD;
+    } else {
+        ok = collect(w, s, t0);
+        if (ok && s->mode == SEND_PREPARED) {
+            ok = PQsendQueryPrepared(w->conn, "", s->nparams, s->params, NULL, NULL, 0) &&
+                 collect(w, s, t0);
+            if (!ok && !w->err_msg)
+                set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
+        }
+    }
+    uint64_t latency = now_us() - t0;
+    atomic_fetch_add(&w->run->statements, 1);
+    w->in_txn = w->conn && PQtransactionStatus(w->conn) != PQTRANS_IDLE &&
+                PQtransactionStatus(w->conn) != PQTRANS_UNKNOWN;
+    atomic_store(&w->state, w->in_txn ? WS_IDLE_IN_TXN : WS_IDLE);
+    remember(w, s->sql, ok, latency);
+    run_log_statement(w->run, w, s->sql, ok ? EC_NONE : EC_IGNORED, ok ? "" : w->err_state,
+                      latency);
+    return ok;
+}
+
+static bool simple(worker *w, const char *sql)
+{
+    stmt s = {.sql = sql, .mode = SEND_SIMPLE};
+    return run_stmt(w, &s);
+}
+
+/* Opens the run's transaction when the list is transactional. */
+static bool ensure_txn(actx *a)
+{
+    worker *w = a->w;
+    if (!a->transactional || w->in_txn)
+        return true;
+    return ax_begin(a);
+}
+
+bool ax_begin(actx *a)
+{
+    worker *w = a->w;
+    if (w->in_txn)
+        return true;
+    char sql[80];
+    snprintf(sql, sizeof sql, "BEGIN ISOLATION LEVEL %s", isolation_sql(w->run->cfg.isolation));
+    return simple(w, sql);
+}
+
+bool ax_commit(actx *a)
+{
+    return a->w->in_txn ? simple(a->w, "COMMIT") : true;
+}
+
+bool ax_rollback(actx *a)
+{
+    return a->w->in_txn ? simple(a->w, "ROLLBACK") : true;
+}
+
+bool ax_in_txn(const actx *a)
+{
+    return a->w->in_txn;
+}
+
+bool ax_exec(actx *a, const char *sql)
+{
+    if (!ensure_txn(a))
+        return false;
+    return simple(a->w, sql);
+}
+
+bool ax_execf(actx *a, const char *fmt, ...)
+{
+    va_list ap;
+    char *sql = NULL;
+    va_start(ap, fmt);
+    int rc = vasprintf(&sql, fmt, ap);
+    va_end(ap);
+    if (rc < 0)
+        die("out of memory");
+    bool ok = ax_exec(a, sql);
+    free(sql);
+    return ok;
+}
+
+bool ax_exec_params(actx *a, const char *sql, int n, const char *const *values)
+{
+    if (!ensure_txn(a))
+        return false;
+    stmt s = {.sql = sql, .mode = SEND_PARAMS, .nparams = n, .params = values};
+    return run_stmt(a->w, &s);
+}
+
+bool ax_exec_prepared(actx *a, const char *sql, int n, const char *const *values)
+{
+    if (!ensure_txn(a))
+        return false;
+    stmt s = {.sql = sql, .mode = SEND_PREPARED, .nparams = n, .params = values};
+    return run_stmt(a->w, &s);
+}
+
+bool ax_exec_any(actx *a, const char *sql, int n, const char *const *values)
+{
+    uint64_t route = rng_below(a->rng, n > 0 ? 3 : 2);
+    if (route == 0)
+        return n > 0 ? ax_exec_params(a, sql, n, values) : ax_exec(a, sql);
+    if (route == 1)
+        return ax_exec_prepared(a, sql, n, values);
+    return ax_exec_params(a, sql, n, values);
+}
+
+bool ax_copy_in(actx *a, const char *copy_sql, const char *data, size_t len)
+{
+    if (!ensure_txn(a))
+        return false;
+    stmt s = {.sql = copy_sql, .mode = SEND_SIMPLE, .copy_data = data ? data : "",
+              .copy_len = data ? len : 0};
+    return run_stmt(a->w, &s);
+}
+
+bool ax_copy_out(actx *a, const char *copy_sql, size_t *bytes)
+{
+    if (!ensure_txn(a))
+        return false;
+    stmt s = {.sql = copy_sql, .mode = SEND_SIMPLE};
+    bool ok = run_stmt(a->w, &s);
+    if (bytes)
+        *bytes = s.copy_bytes_out;
+    return ok;
+}
+
+bool ax_exec_outside_txn(actx *a, const char *sql)
+{
+    worker *w = a->w;
+    if (w->in_txn && !simple(w, rng_chance(a->rng, 0.7) ? "COMMIT" : "ROLLBACK"))
+        return false;
+    return simple(w, sql);
+}
+
+void worker_end_txn(worker *w, bool commit)
+{
+    if (!w->in_txn || !w->conn || PQstatus(w->conn) != CONNECTION_OK)
+        return;
+    /* An engine statement: its failure is not an action's. */
+    PQclear(PQexec(w->conn, commit ? "COMMIT" : "ROLLBACK"));
+    w->in_txn = PQtransactionStatus(w->conn) != PQTRANS_IDLE;
+    atomic_store(&w->state, w->in_txn ? WS_IDLE_IN_TXN : WS_IDLE);
+}
+
+int ax_ntuples(const actx *a)
+{
+    return a->w->last ? PQntuples(a->w->last) : 0;
+}
+
+int ax_nfields(const actx *a)
+{
+    return a->w->last ? PQnfields(a->w->last) : 0;
+}
+
+const char *ax_value(const actx *a, int row, int col)
+{
+    const PGresult *res = a->w->last;
+    if (!res || row < 0 || col < 0 || row >= PQntuples(res) || col >= PQnfields(res) ||
+        PQgetisnull(res, row, col))
+        return NULL;
+    return PQgetvalue(res, row, col);
+}
+
+int64_t ax_affected(const actx *a)
+{
+    const char *t = a->w->last ? PQcmdTuples(a->w->last) : "";
+    return *t ? strtoll(t, NULL, 10) : 0;
+}
+
+void ax_note_timeouts(actx *a, bool set)
+{
+    a->w->timeouts_set = set;
+}
+
+bool ax_reconnect(actx *a)
+{
+    worker *w = a->w;
+    worker_disconnect(w);
+    if (!worker_connect(w)) {
+        w->err_lost = true;
+        return false;
+    }
+    return true;
+}
+
+int ax_worker_count(const actx *a)
+{
+    return atomic_load(&a->run->nworkers);
+}
+
+int ax_worker_pid(const actx *a, int i)
+{
+    run *r = a->run;
+    if (i < 0 || i >= atomic_load(&r->nworkers))
+        return 0;
+    worker *v = r->workers[i];
+    if (atomic_load(&v->retired))
+        return 0;
+    return atomic_load(&v->pid);
+}
+
+void ax_expect_interrupt(actx *a, int victim, bool terminate)
+{
+    run *r = a->run;
+    if (victim < 0 || victim >= atomic_load(&r->nworkers))
+        return;
+    worker *v = r->workers[victim];
+    /* The victim's next interruption within this window is ours. */
+    uint64_t until = now_us() + INTERRUPT_WINDOW_US;
+    atomic_store(terminate ? &v->expect_terminate_until : &v->expect_cancel_until, until);
+    char target[64];
+    snprintf(target, sizeof target, "worker %d (pid %d)", victim, atomic_load(&v->pid));
+    run_note_fault(r, terminate ? "terminate" : "cancel", target);
+}

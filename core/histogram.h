@@ -1,0 +1,36 @@
+/* histogram.h - a lock-free log-bucketed latency histogram (microseconds).
+ *
+ * Values below 16 get their own bucket; above, each power of two is split
+ * into 8 sub-buckets, so a reported percentile is within 12.5% of the true
+ * value. Many threads may record at once; readers see a near-consistent
+ * view without stopping writers. */
+#ifndef MELEE_HISTOGRAM_H
+#define MELEE_HISTOGRAM_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#define HIST_BUCKETS 496
+
+typedef struct histogram {
+    _Atomic uint64_t buckets[HIST_BUCKETS];
+    _Atomic uint64_t count;
+    _Atomic uint64_t max;
+} histogram;
+
+/* Records one value. */
+void hist_record(histogram *h, uint64_t v);
+
+/* Returns the value at quantile q in [0,1] (the midpoint of its bucket,
+ * capped at the maximum seen), or 0 when empty. */
+uint64_t hist_quantile(const histogram *h, double q);
+
+/* Returns the largest value recorded, and the number of values. */
+uint64_t hist_max(const histogram *h);
+uint64_t hist_count(const histogram *h);
+
+/* Exposed for tests: the bucket of v and a bucket's [lo, hi] range. */
+int hist_bucket(uint64_t v);
+void hist_bucket_range(int b, uint64_t *lo, uint64_t *hi);
+
+#endif

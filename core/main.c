@@ -1,0 +1,183 @@
+/* main.c - melee's entry point: parse options, find or start a server,
+ * run the console or the headless loop, report, exit with a status that
+ * says whether something was found. */
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../tui/console.h"
+#include "check/check.h"
+#include "cli.h"
+#include "embedded.h"
+#include "engine.h"
+#include "util.h"
+
+static volatile sig_atomic_t g_interrupted;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    g_interrupted = 1;
+    console_request_quit();
+}
+
+static void on_fatal_signal(int sig)
+{
+    embedded_emergency_cleanup();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    sa.sa_handler = on_fatal_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGABRT, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGFPE, &sa, NULL);
+}
+
+/* True when the environment names a server for libpq. */
+static bool env_names_server(void)
+{
+    static const char *const VARS[] = {"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE",
+                                       "PGSERVICE", "PGUSER"};
+    for (size_t i = 0; i < ARRAY_LEN(VARS); i++) {
+        const char *v = getenv(VARS[i]);
+        if (v && *v)
+            return true;
+    }
+    return false;
+}
+
+static uint64_t draw_seed(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ((uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ (uint64_t)getpid()) % 1000000000ULL;
+}
+
+static void progress_line(run *r)
+{
+    static uint64_t last_ops;
+    static double last_t;
+    run_snapshot *s = run_snapshot_take(r, 0);
+    double dt = s->elapsed_s - last_t;
+    double rate = dt > 0 ? (double)(s->totals.ops - last_ops) / dt : 0;
+    fprintf(stderr,
+            "progress: %6.1f s, %8.1f ops/s, ok %llu, ignored %llu, unexpected %llu, "
+            "crashes %llu, hangs %llu\n",
+            s->elapsed_s, rate, (unsigned long long)s->totals.ok,
+            (unsigned long long)s->totals.ignored, (unsigned long long)s->totals.unexpected,
+            (unsigned long long)s->totals.crashes, (unsigned long long)s->totals.hangs);
+    last_ops = s->totals.ops;
+    last_t = s->elapsed_s;
+    run_snapshot_free(s);
+}
+
+static void headless_loop(run *r)
+{
+    double next = 1.0;
+    while (!g_interrupted && !run_should_stop(r)) {
+        sleep_ms(50);
+        run_snapshot *s = run_snapshot_take(r, 0);
+        double t = s->elapsed_s;
+        run_snapshot_free(s);
+        if (t >= next) {
+            progress_line(r);
+            next += 1.0;
+        }
+    }
+    if (g_interrupted)
+        fputs("melee: interrupted, stopping\n", stderr);
+}
+
+/* Runs melee with a parsed config. Returns the exit status. */
+static int run_main(run_config *cfg, int argc, char **argv)
+{
+    embedded_pg *pg = NULL;
+    const char *conninfo = cfg->dsn && *cfg->dsn ? cfg->dsn : "";
+    if (!*conninfo && !env_names_server()) {
+        embedded_opts eo = {.keep = cfg->keep_server, .quiet = !cfg->headless};
+        char *err = NULL;
+        pg = embedded_start(&eo, &err);
+        if (!pg) {
+            fprintf(stderr, "melee: cannot start the private PostgreSQL server: %s\n", err);
+            free(err);
+            return 2;
+        }
+        conninfo = embedded_conninfo(pg);
+    }
+    char *err = NULL;
+    run *r = run_new(cfg, conninfo, &err);
+    if (!r || run_start(r, &err) != 0) {
+        fprintf(stderr, "melee: %s\n", err ? err : "cannot start the run");
+        free(err);
+        run_free(r);
+        if (pg)
+            embedded_stop(pg);
+        return 2;
+    }
+    if (pg)
+        run_watch_server_log(r, embedded_log_path(pg));
+    fprintf(stderr, "melee: seed %llu, %d threads, target %s (PostgreSQL %s)\n",
+            (unsigned long long)cfg->seed, cfg->threads, run_target(r), run_server_version(r));
+    int status = 0;
+    if (cfg->headless) {
+        headless_loop(r);
+    } else if (console_run(r, &err) != 0) {
+        fprintf(stderr, "melee: cannot open the console: %s (use --headless)\n",
+                err ? err : "unknown error");
+        free(err);
+        status = 2;
+    }
+    run_stop(r);
+    run_join(r);
+    run_report(r, stdout, argc, argv);
+    if (cfg->summary_path && *cfg->summary_path && run_write_summary(r, cfg->summary_path) != 0)
+        fprintf(stderr, "melee: cannot write %s\n", cfg->summary_path);
+    if (!status)
+        status = run_exit_code(r);
+    run_free(r);
+    if (pg)
+        embedded_stop(pg);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "check") == 0)
+        return check_command(argc - 1, argv + 1);
+    run_config cfg;
+    cli_opts o;
+    int rc = cli_parse(argc, argv, &cfg, &o);
+    if (rc == 0 && o.help)
+        cli_usage(stdout);
+    else if (rc == 0 && o.version)
+        printf("melee %s\n", MELEE_VERSION);
+    if (rc || o.help || o.version) {
+        config_free(&cfg);
+        return rc;
+    }
+    if (!cfg.seed_set) {
+        cfg.seed = draw_seed();
+        cfg.seed_set = true;
+    }
+    install_signals();
+    rc = run_main(&cfg, argc, argv);
+    config_free(&cfg);
+    return rc;
+}

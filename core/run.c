@@ -1,0 +1,353 @@
+/* run.c - a run's lifecycle and the records workers add to it. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run_internal.h"
+#include "util.h"
+
+#define EVENT_RING_SIZE 2048
+#define FINDINGS_KEPT 1000
+
+double run_elapsed(const run *r)
+{
+    uint64_t end = atomic_load(&r->end_us);
+    return (double)((end ? end : now_us()) - r->start_us) / 1e6;
+}
+
+/* Builds the run's action table from the built-in rows and the config's
+ * weights. Returns false with *err when the config names unknown actions. */
+static bool build_actions(run *r, char **err)
+{
+    size_t nb = 0;
+    r->builtin = actions_builtin(&nb);
+    r->nactions = nb + r->ncustom;
+    r->actions = xcalloc(r->nactions ? r->nactions : 1, sizeof *r->actions);
+    for (size_t i = 0; i < r->nactions; i++) {
+        const action_def *d = i < nb ? r->builtin[i] : &r->custom[i - nb];
+        run_action *a = &r->actions[i];
+        a->def = d;
+        a->label = xasprintf("%s.%s", action_list_name(d->list), d->name);
+        atomic_init(&a->weight, config_weight(&r->cfg, d->list, d->name, d->weight));
+    }
+    for (size_t i = 0; i < r->cfg.nweights; i++) {
+        const weight_setting *ws = &r->cfg.weights[i];
+        bool found = false;
+        for (size_t j = 0; j < r->nactions && !found; j++)
+            found = r->actions[j].def->list == ws->list &&
+                    strcmp(r->actions[j].def->name, ws->action) == 0;
+        if (!found) {
+            *err = xasprintf("unknown action '%s' in list '%s' (weights)", ws->action,
+                             action_list_name(ws->list));
+            return false;
+        }
+    }
+    for (int l = 0; l < LIST_COUNT; l++) {
+        r->by_list[l] = xcalloc(r->nactions ? r->nactions : 1, sizeof(size_t));
+        for (size_t i = 0; i < r->nactions; i++)
+            if (r->actions[i].def->list == (action_list)l)
+                r->by_list[l][r->nby_list[l]++] = i;
+    }
+    return true;
+}
+
+/* Whether any action that interrupts other workers can be drawn. */
+static bool cancels_enabled(const run *r)
+{
+    for (size_t i = 0; i < r->nactions; i++)
+        if ((r->actions[i].def->flags & ACTF_CANCELS) && atomic_load(&r->actions[i].weight))
+            return true;
+    return false;
+}
+
+static void build_profile_rules(run *r)
+{
+    r->profile_rules = xcalloc(r->cfg.nexpected + 1, sizeof *r->profile_rules);
+    for (size_t i = 0; i < r->cfg.nexpected; i++) {
+        const owned_rule *o = &r->cfg.expected[i];
+        r->profile_rules[i] = (error_rule){o->sqlstate && *o->sqlstate ? o->sqlstate : NULL,
+                                           o->message && *o->message ? o->message : NULL,
+                                           o->cls, WHEN_ALWAYS};
+    }
+}
+
+run *run_new(const run_config *cfg, const char *conninfo, char **err)
+{
+    run *r = xcalloc(1, sizeof *r);
+    config_copy(&r->cfg, cfg);
+    r->conninfo = xstrdup(conninfo ? conninfo : "");
+    r->start_us = now_us();
+    if (r->cfg.threads < 1 || r->cfg.threads > MAX_WORKERS) {
+        *err = xasprintf("threads must be between 1 and %d", MAX_WORKERS);
+        run_free(r);
+        return NULL;
+    }
+    r->cx = r->cfg.complexity;
+    if (r->cx == CX_RANDOM) {
+        rng_t g = rng_derive(r->cfg.seed, "complexity", 0);
+        r->cx = (complexity)rng_below(&g, CX_RANDOM);
+    }
+    r->ectx.ddl_running = r->cfg.list_weights[r->cx][LIST_DDL] > 0;
+    r->cat = catalog_new(r->cfg.limits, r->cfg.minimums);
+    r->custom = custom_actions_build(&r->cfg, &r->ncustom);
+    if (!build_actions(r, err)) {
+        run_free(r);
+        return NULL;
+    }
+    r->ectx.cancels_enabled = cancels_enabled(r);
+    build_profile_rules(r);
+    r->events = events_new(EVENT_RING_SIZE);
+    r->findings = findings_new(FINDINGS_KEPT);
+    pthread_mutex_init(&r->workers_mu, NULL);
+    pthread_mutex_init(&r->control_mu, NULL);
+    pthread_mutex_init(&r->log_mu, NULL);
+    pthread_mutex_init(&r->faults.mu, NULL);
+    if (r->cfg.log_path && *r->cfg.log_path) {
+        r->log = fopen(r->cfg.log_path, "w");
+        if (!r->log) {
+            *err = xasprintf("cannot write the statement log %s: %s", r->cfg.log_path,
+                             strerror(errno));
+            run_free(r);
+            return NULL;
+        }
+    }
+    return r;
+}
+
+static void drop_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* Builds "host=... port=... dbname=... user=..." from a live connection:
+ * what people see, never the password. */
+static char *describe_target(PGconn *c)
+{
+    const char *host = PQhost(c);
+    return xasprintf("host=%s port=%s dbname=%s user=%s", host && *host ? host : "localhost",
+                     PQport(c), PQdb(c), PQuser(c));
+}
+
+static bool setup_catalog(run *r, char **err)
+{
+    worker *w = worker_new(r, -1);
+    bool ok = worker_connect(w);
+    if (ok)
+        ok = actions_setup_catalog(&w->ax) && custom_actions_setup(&w->ax, &r->cfg);
+    if (!ok)
+        *err = xasprintf("setting up the catalog failed: %s%s%s%s",
+                         w->err_msg ? w->err_msg : PQerrorMessage(w->conn),
+                         w->err_sql ? " (SQL: " : "", w->err_sql ? w->err_sql : "",
+                         w->err_sql ? ")" : "");
+    worker_free(w);
+    return ok;
+}
+
+static int add_worker(run *r)
+{
+    pthread_mutex_lock(&r->workers_mu);
+    int id = atomic_load(&r->nworkers);
+    if (id >= MAX_WORKERS) {
+        pthread_mutex_unlock(&r->workers_mu);
+        return -1;
+    }
+    worker *w = worker_new(r, id);
+    r->workers[id] = w;
+    atomic_store(&r->nworkers, id + 1);
+    pthread_mutex_unlock(&r->workers_mu);
+    return worker_start(w);
+}
+
+int run_start(run *r, char **err)
+{
+    r->control = PQconnectdb(r->conninfo);
+    if (PQstatus(r->control) != CONNECTION_OK) {
+        const char *m = PQerrorMessage(r->control);
+        *err = xasprintf("cannot connect to the server: %s", m && *m ? m : "unknown error");
+        return -1;
+    }
+    PQsetNoticeProcessor(r->control, drop_notice, NULL);
+    r->target = describe_target(r->control);
+    const char *v = PQparameterStatus(r->control, "server_version");
+    r->server_version = xstrdup(v ? v : "?");
+    PQclear(PQexec(r->control, "SET application_name = 'melee-control'"));
+    if (!setup_catalog(r, err))
+        return -1;
+    r->start_us = now_us();
+    for (int i = 0; i < r->cfg.threads; i++)
+        if (add_worker(r) != 0) {
+            *err = xasprintf("cannot start worker thread %d", i);
+            run_stop(r);
+            return -1;
+        }
+    return 0;
+}
+
+void run_stop(run *r)
+{
+    if (!atomic_exchange(&r->stop, true))
+        atomic_store(&r->end_us, now_us());
+}
+
+bool run_should_stop(run *r)
+{
+    if (atomic_load(&r->stop))
+        return true;
+    if (r->cfg.duration_s > 0 && run_elapsed(r) >= r->cfg.duration_s) {
+        run_stop(r);
+        return true;
+    }
+    return false;
+}
+
+void run_join(run *r)
+{
+    run_stop(r);
+    int n = atomic_load(&r->nworkers);
+    for (int i = 0; i < n; i++)
+        if (r->workers[i]->started) {
+            pthread_join(r->workers[i]->thread, NULL);
+            r->workers[i]->started = false;
+        }
+    if (r->slog) {
+        serverlog_stop(r->slog);
+        r->slog = NULL;
+    }
+}
+
+void run_free(run *r)
+{
+    if (!r)
+        return;
+    run_join(r);
+    for (int i = 0; i < atomic_load(&r->nworkers); i++)
+        worker_free(r->workers[i]);
+    for (size_t i = 0; i < r->nactions; i++)
+        free(r->actions[i].label);
+    free(r->actions);
+    for (int l = 0; l < LIST_COUNT; l++)
+        free(r->by_list[l]);
+    free(r->builtin);
+    custom_actions_free(r->custom, r->ncustom);
+    free(r->profile_rules);
+    catalog_free(r->cat);
+    events_free(r->events);
+    findings_free(r->findings);
+    free(r->faults.v);
+    if (r->control)
+        PQfinish(r->control);
+    if (r->log)
+        fclose(r->log);
+    free(r->conninfo);
+    free(r->target);
+    free(r->server_version);
+    config_free(&r->cfg);
+    free(r);
+}
+
+void run_push_event(run *r, worker *w, err_class cls, const char *action, const char *sqlstate,
+                    const char *message, const char *detail, const char *sql)
+{
+    run_event ev = {.t = run_elapsed(r), .thread = w ? w->id : -1, .cls = cls,
+                    .message = (char *)message, .detail = (char *)detail, .sql = (char *)sql};
+    snprintf(ev.action, sizeof ev.action, "%s", action ? action : "");
+    snprintf(ev.sqlstate, sizeof ev.sqlstate, "%s", sqlstate ? sqlstate : "");
+    if (w)
+        ev.hint = w->err_hint;
+    events_push(r->events, &ev);
+}
+
+void run_note_failure(run *r, worker *w, run_action *a, err_class cls)
+{
+    const char *msg = w->err_msg ? w->err_msg : "the action failed without an error";
+    run_push_event(r, w, cls, a->label, w->err_state, msg, w->err_detail, w->err_sql);
+    if (cls == EC_IGNORED) {
+        findings_add_ignored(r->findings, w->err_state, msg);
+        return;
+    }
+    finding f = {.cls = cls, .thread = w->id, .action = a->label, .message = (char *)msg,
+                 .detail = w->err_detail, .hint = w->err_hint, .sql = w->err_sql,
+                 .time_s = run_elapsed(r)};
+    snprintf(f.sqlstate, sizeof f.sqlstate, "%s", w->err_state);
+    findings_add(r->findings, &f);
+    if (r->log) {
+        pthread_mutex_lock(&r->log_mu);
+        fprintf(r->log, "%.3f w%d %s %s %s: %s\n", f.time_s, w->id, a->label, err_class_name(cls),
+                w->err_state, msg);
+        fflush(r->log);
+        pthread_mutex_unlock(&r->log_mu);
+    }
+}
+
+void run_note_fault(run *r, const char *kind, const char *target)
+{
+    fault_list *f = &r->faults;
+    double t = run_elapsed(r);
+    pthread_mutex_lock(&f->mu);
+    if (f->n == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 64;
+        f->v = xrealloc(f->v, f->cap * sizeof *f->v);
+    }
+    fault_snap *s = &f->v[f->n++];
+    memset(s, 0, sizeof *s);
+    snprintf(s->kind, sizeof s->kind, "%s", kind);
+    snprintf(s->target, sizeof s->target, "%s", target);
+    s->start_s = t;
+    s->end_s = t; /* cancels and terminations are instantaneous */
+    pthread_mutex_unlock(&f->mu);
+}
+
+/* Writes sql on one line: newlines and tabs become spaces. */
+static void put_one_line(FILE *f, const char *sql)
+{
+    for (const char *p = sql; *p; p++)
+        fputc(*p == '\n' || *p == '\r' || *p == '\t' ? ' ' : *p, f);
+}
+
+void run_log_statement(run *r, worker *w, const char *sql, err_class cls, const char *sqlstate,
+                       uint64_t latency_us)
+{
+    if (!r->log)
+        return;
+    pthread_mutex_lock(&r->log_mu);
+    fprintf(r->log, "%.3f w%d %s %.3fms ", run_elapsed(r), w->id,
+            cls == EC_NONE ? "ok" : "error", (double)latency_us / 1000.0);
+    if (cls != EC_NONE)
+        fprintf(r->log, "%s ", sqlstate && *sqlstate ? sqlstate : "-----");
+    put_one_line(r->log, sql);
+    fputc('\n', r->log);
+    pthread_mutex_unlock(&r->log_mu);
+}
+
+static void on_crash_line(void *arg, const char *line)
+{
+    run *r = arg;
+    atomic_fetch_add(&r->crashes, 1);
+    run_push_event(r, NULL, EC_CRASH, "server", "", line, NULL, NULL);
+    finding f = {.cls = EC_CRASH, .thread = -1, .action = "server log", .message = (char *)line,
+                 .time_s = run_elapsed(r)};
+    findings_add(r->findings, &f);
+}
+
+bool run_watch_server_log(run *r, const char *path)
+{
+    r->slog = serverlog_start(path, on_crash_line, r);
+    return r->slog != NULL;
+}
+
+const char *run_target(run *r)
+{
+    return r->target ? r->target : r->conninfo;
+}
+
+const char *run_server_version(run *r)
+{
+    return r->server_version ? r->server_version : "?";
+}
+
+const run_config *run_get_config(run *r)
+{
+    return &r->cfg;
+}

@@ -1,0 +1,159 @@
+/* run_internal.h - the engine's own structures, shared by core/run*.c,
+ * core/worker*.c and core/exec.c. Front-ends never include this. */
+#ifndef MELEE_RUN_INTERNAL_H
+#define MELEE_RUN_INTERNAL_H
+
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+
+#include "../actions/act_custom.h"
+#include "../actions/action.h"
+#include "actx.h"
+#include "catalog.h"
+#include "config.h"
+#include "engine.h"
+#include "events.h"
+#include "findings.h"
+#include "histogram.h"
+#include "serverlog.h"
+
+/* One row of the run's action table: a definition plus its live weight and
+ * counters. Counter definitions: ok = the action ran to the end; ignored =
+ * a statement failed with an expected error; unexpected = a statement
+ * failed with an error that is a finding (crashes and hangs included);
+ * skipped = a precondition did not hold, nothing was sent. */
+typedef struct run_action {
+    const action_def *def;
+    char *label;                   /* "list.name" */
+    _Atomic unsigned weight;
+    _Atomic uint64_t ok, ignored, unexpected, skipped;
+    histogram latency;             /* microseconds per action, ok or not */
+} run_action;
+
+/* A statement of a worker's recent history (for the expanded view). */
+typedef struct stmt_record {
+    char *sql;
+    err_class cls;
+    char sqlstate[6];
+    uint64_t latency_us;
+} stmt_record;
+
+typedef struct worker {
+    int id;
+    struct run *run;
+    pthread_t thread;
+    bool started;
+    action_list list;
+    rng_t rng;
+    actx ax;
+
+    /* Owned by the worker thread. */
+    PGconn *conn;
+    PGresult *last;                /* last successful result */
+    bool in_txn;
+    bool timeouts_set;
+    char err_state[6];             /* the failed statement's error */
+    char *err_msg, *err_detail, *err_hint, *err_sql;
+    bool err_lost;                 /* the connection went away */
+    bool err_hang;                 /* it ran past the hang limit */
+    bool err_stopped;              /* interrupted by our own stop/pause */
+    unsigned prepared_seq;
+    uint64_t backoff_ms;
+
+    /* Published for front-ends. */
+    _Atomic int state;             /* worker_state */
+    _Atomic int action;            /* index in run->actions, -1 none */
+    _Atomic uint64_t action_start_us;
+    _Atomic uint64_t ok, ignored, unexpected, skipped;
+    _Atomic uint64_t last_latency_us;
+    _Atomic int pid;
+    pthread_mutex_t slot_mu;       /* guards cur_sql and recent */
+    char *cur_sql;
+    stmt_record recent[DETAIL_HISTORY];
+    int nrecent, recent_next;
+
+    /* Control, written by others. */
+    _Atomic bool pause_req;
+    _Atomic bool stop_req;
+    _Atomic bool retired;          /* removed by run_set_threads */
+    _Atomic uint64_t expect_cancel_until;    /* a cancel action aimed at us until then */
+    _Atomic uint64_t expect_terminate_until; /* a terminate action aimed at us until then */
+} worker;
+
+typedef struct fault_list {
+    pthread_mutex_t mu;
+    fault_snap *v;
+    size_t n, cap;
+} fault_list;
+
+#define MAX_WORKERS 1024
+/* How long an announced cancel/terminate excuses the victim's error. */
+#define INTERRUPT_WINDOW_US (10 * 1000000ULL)
+
+struct run {
+    run_config cfg;
+    char *conninfo;
+    char *target;                  /* conninfo with the password masked */
+    char *server_version;
+    complexity cx;                 /* resolved (never CX_RANDOM) */
+    catalog *cat;
+    err_context ectx;
+    error_rule *profile_rules;     /* from cfg.expected, ERROR_RULES_END-terminated */
+
+    run_action *actions;
+    size_t nactions;
+    size_t *by_list[LIST_COUNT];   /* indexes into actions, per list */
+    size_t nby_list[LIST_COUNT];
+    action_def *custom;            /* custom rows built from the profile */
+    size_t ncustom;
+    const action_def **builtin;
+
+    pthread_mutex_t workers_mu;    /* guards workers/nworkers growth */
+    worker *workers[MAX_WORKERS];
+    _Atomic int nworkers;          /* slots used, retired ones included */
+
+    _Atomic bool stop;
+    uint64_t start_us;
+    _Atomic uint64_t end_us;       /* when it stopped, 0 while running */
+    _Atomic uint64_t crashes, hangs, statements;
+
+    event_ring *events;
+    findings *findings;
+    fault_list faults;
+
+    pthread_mutex_t control_mu;    /* guards control */
+    PGconn *control;
+
+    pthread_mutex_t log_mu;
+    FILE *log;
+    serverlog *slog;
+};
+
+/* worker.c */
+worker *worker_new(run *r, int id);
+int worker_start(worker *w);
+void worker_free(worker *w);
+/* Publishes the statement being run (copied) for front-ends. */
+void worker_publish_sql(worker *w, const char *sql);
+
+/* exec.c: records the failure of the statement in flight and resets. */
+void worker_clear_error(worker *w);
+bool worker_connect(worker *w);
+void worker_disconnect(worker *w);
+/* Ends an open transaction quietly (rollback), for pauses and errors. */
+void worker_end_txn(worker *w, bool commit);
+
+/* run.c */
+double run_elapsed(const run *r);
+/* Records an event, a finding, a log line... for a failed action. */
+void run_note_failure(run *r, worker *w, run_action *a, err_class cls);
+void run_note_fault(run *r, const char *kind, const char *target);
+void run_log_statement(run *r, worker *w, const char *sql, err_class cls, const char *sqlstate,
+                       uint64_t latency_us);
+/* Pushes an engine event (thread -1 unless w). */
+void run_push_event(run *r, worker *w, err_class cls, const char *action, const char *sqlstate,
+                    const char *message, const char *detail, const char *sql);
+
+#endif

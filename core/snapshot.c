@@ -1,0 +1,146 @@
+/* snapshot.c - consistent copies of a run's state for front-ends. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "run_internal.h"
+#include "util.h"
+
+static void snap_thread(worker *w, thread_snap *t, uint64_t now)
+{
+    t->id = w->id;
+    t->list = w->list;
+    t->state = (worker_state)atomic_load(&w->state);
+    t->action = atomic_load(&w->action);
+    uint64_t started = atomic_load(&w->action_start_us);
+    t->action_s = t->action >= 0 && now > started ? (double)(now - started) / 1e6 : 0;
+    t->ok = atomic_load(&w->ok);
+    t->ignored = atomic_load(&w->ignored);
+    t->unexpected = atomic_load(&w->unexpected);
+    t->skipped = atomic_load(&w->skipped);
+    t->last_latency_us = atomic_load(&w->last_latency_us);
+    t->pid = atomic_load(&w->pid);
+    t->paused = atomic_load(&w->pause_req);
+    pthread_mutex_lock(&w->slot_mu);
+    snprintf(t->sql, sizeof t->sql, "%s", w->cur_sql ? w->cur_sql : "");
+    pthread_mutex_unlock(&w->slot_mu);
+    for (char *p = t->sql; *p; p++)
+        if (*p == '\n' || *p == '\t' || *p == '\r')
+            *p = ' ';
+}
+
+static void snap_actions(run *r, run_snapshot *s)
+{
+    s->nactions = r->nactions;
+    s->actions = xcalloc(r->nactions ? r->nactions : 1, sizeof *s->actions);
+    for (size_t i = 0; i < r->nactions; i++) {
+        run_action *a = &r->actions[i];
+        action_snap *x = &s->actions[i];
+        x->name = a->label;
+        x->list = a->def->list;
+        x->weight = atomic_load(&a->weight);
+        x->ok = atomic_load(&a->ok);
+        x->ignored = atomic_load(&a->ignored);
+        x->unexpected = atomic_load(&a->unexpected);
+        x->skipped = atomic_load(&a->skipped);
+        x->p50_us = hist_quantile(&a->latency, 0.50);
+        x->p99_us = hist_quantile(&a->latency, 0.99);
+        x->max_us = hist_max(&a->latency);
+        s->totals.ok += x->ok;
+        s->totals.ignored += x->ignored;
+        s->totals.unexpected += x->unexpected;
+        s->totals.skipped += x->skipped;
+    }
+    s->totals.ops = s->totals.ok + s->totals.ignored + s->totals.unexpected;
+}
+
+static void snap_faults(run *r, run_snapshot *s)
+{
+    pthread_mutex_lock(&r->faults.mu);
+    s->nfaults = r->faults.n;
+    s->faults = xcalloc(s->nfaults ? s->nfaults : 1, sizeof *s->faults);
+    if (s->nfaults)
+        memcpy(s->faults, r->faults.v, s->nfaults * sizeof *s->faults);
+    pthread_mutex_unlock(&r->faults.mu);
+    unsigned cancel = 0, terminate = 0;
+    for (size_t i = 0; i < r->nactions; i++) {
+        const action_def *d = r->actions[i].def;
+        if (!(d->flags & ACTF_CANCELS))
+            continue;
+        unsigned w = atomic_load(&r->actions[i].weight);
+        if (strcmp(d->name, "terminate") == 0)
+            terminate += w;
+        else
+            cancel += w;
+    }
+    if (cancel || terminate)
+        snprintf(s->fault_next, sizeof s->fault_next,
+                 "cancel (weight %u) and terminate (weight %u) drawn by workers", cancel,
+                 terminate);
+    else
+        snprintf(s->fault_next, sizeof s->fault_next, "none scheduled");
+}
+
+run_snapshot *run_snapshot_take(run *r, size_t max_events)
+{
+    run_snapshot *s = xcalloc(1, sizeof *s);
+    uint64_t now = now_us();
+    s->elapsed_s = r->start_us ? run_elapsed(r) : 0;
+    s->duration_s = r->cfg.duration_s;
+    s->seed = r->cfg.seed;
+    s->finished = atomic_load(&r->stop);
+    int n = atomic_load(&r->nworkers);
+    s->threads = xcalloc(n ? (size_t)n : 1, sizeof *s->threads);
+    for (int i = 0; i < n; i++) {
+        worker *w = r->workers[i];
+        if (!atomic_load(&w->retired))
+            snap_thread(w, &s->threads[s->nthreads++], now);
+    }
+    snap_actions(r, s);
+    s->totals.crashes = atomic_load(&r->crashes);
+    s->totals.hangs = atomic_load(&r->hangs);
+    s->totals.statements = atomic_load(&r->statements);
+    catalog_counts(r->cat, s->counts, s->limits);
+    s->nevents = events_copy(r->events, max_events, &s->events, &s->events_dropped);
+    snap_faults(r, s);
+    return s;
+}
+
+void run_snapshot_free(run_snapshot *s)
+{
+    if (!s)
+        return;
+    free(s->threads);
+    free(s->actions);
+    events_free_array(s->events, s->nevents);
+    free(s->faults);
+    free(s);
+}
+
+bool run_thread_detail(run *r, int i, thread_detail *d)
+{
+    memset(d, 0, sizeof *d);
+    if (i < 0 || i >= atomic_load(&r->nworkers))
+        return false;
+    worker *w = r->workers[i];
+    pthread_mutex_lock(&w->slot_mu);
+    d->current_sql = xstrdup(w->cur_sql ? w->cur_sql : "");
+    int start = (w->recent_next - w->nrecent + DETAIL_HISTORY) % DETAIL_HISTORY;
+    for (int k = 0; k < w->nrecent; k++) {
+        const stmt_record *rec = &w->recent[(start + k) % DETAIL_HISTORY];
+        d->history[k].sql = xstrdup(rec->sql);
+        d->history[k].cls = rec->cls;
+        memcpy(d->history[k].sqlstate, rec->sqlstate, sizeof rec->sqlstate);
+        d->history[k].latency_us = rec->latency_us;
+    }
+    d->nhistory = w->nrecent;
+    pthread_mutex_unlock(&w->slot_mu);
+    return true;
+}
+
+void thread_detail_free(thread_detail *d)
+{
+    free(d->current_sql);
+    for (int k = 0; k < d->nhistory; k++)
+        free(d->history[k].sql);
+    memset(d, 0, sizeof *d);
+}
