@@ -17,7 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
+
 #include "catalog.h"
+#include "check/history.h"
 #include "config.h"
 #include "rng.h"
 #include "sqlbuf.h"
@@ -102,5 +105,35 @@ int ax_worker_pid(const actx *a, int i);
  * terminate worker i's statement/session, so that the victim's error is
  * expected, not a finding, and the fault panel shows it. */
 void ax_expect_interrupt(actx *a, int victim, bool terminate);
+
+/* ---- histories, for the invariant workloads ----
+ * A worker records each operation as an invocation and a completion. The
+ * engine numbers records, keeps them for the live checker and writes them
+ * to --history as they happen. */
+
+/* Returns the worker's process number; it changes after an info
+ * completion, as the history contract requires. */
+int64_t ax_process(const actx *a);
+
+/* Records the invocation of f with value (borrowed, not consumed). */
+void ax_hist_invoke(actx *a, const char *f, json_object *value);
+
+/* Records the completion of the invocation in flight: H_OK (it happened,
+ * value as observed), H_FAIL (it definitely did not), H_INFO (unknown).
+ * value is borrowed. After H_INFO the worker takes a fresh process. */
+void ax_hist_complete(actx *a, hist_type type, const char *f, json_object *value);
+
+/* Maps the last failure to a completion type: H_INFO when the connection
+ * was lost, or when the statement was COMMIT (during_commit) and it timed
+ * out or was cancelled; H_FAIL otherwise (serialization failures,
+ * deadlocks, errors before COMMIT). */
+hist_type ax_failure_type(const actx *a, bool during_commit);
+
+/* Returns the SQLSTATE of the last failure ("" when none). */
+const char *ax_error_state(const actx *a);
+
+/* Returns a workload parameter from the profile/CLI ("accounts", ...) as
+ * an integer, or def when it is not set. */
+int64_t ax_param(const actx *a, const char *name, int64_t def);
 
 #endif

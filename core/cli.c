@@ -8,6 +8,7 @@
 
 #include "profile.h"
 #include "util.h"
+#include "workload.h"
 
 enum {
     OPT_HISTORY = 1000,
@@ -16,6 +17,7 @@ enum {
     OPT_HEADLESS,
     OPT_KEEP_SERVER,
     OPT_HANG_LIMIT,
+    OPT_PARAM,
 };
 
 static const struct option LONG_OPTS[] = {
@@ -33,6 +35,7 @@ static const struct option LONG_OPTS[] = {
     {"headless", no_argument, NULL, OPT_HEADLESS},
     {"keep-server", no_argument, NULL, OPT_KEEP_SERVER},
     {"hang-limit", required_argument, NULL, OPT_HANG_LIMIT},
+    {"param", required_argument, NULL, OPT_PARAM},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -50,7 +53,9 @@ void cli_usage(FILE *out)
           "                          neither given: a private PostgreSQL is started\n"
           "  -t, --threads N         worker threads (one connection each)\n"
           "  -c, --complexity C      read | dml | ddl | ddl-only | random\n"
-          "  -w, --workload NAME     chaos (default)\n"
+          "  -w, --workload NAME     chaos (default), bank, counter, set, long-fork,\n"
+          "                          register, append, default-value\n"
+          "      --param NAME=N      a workload parameter (accounts=8, keys=10, ...)\n"
           "  -i, --isolation L       read-committed | repeatable-read | serializable\n"
           "  -D, --duration SECONDS  0 = until stopped\n"
           "  -s, --seed N            the run seed (printed when drawn)\n"
@@ -120,8 +125,8 @@ static int apply(int opt, const char *arg, run_config *c, cli_opts *o)
         c->complexity = (complexity)e;
         break;
     case 'w':
-        if (strcmp(arg, "chaos") != 0)
-            return bad("workload (available: chaos)", arg);
+        if (strcmp(arg, "chaos") != 0 && !workload_find(arg))
+            return bad("workload", arg);
         set_str(&c->workload, arg);
         break;
     case 'i':
@@ -145,6 +150,15 @@ static int apply(int opt, const char *arg, run_config *c, cli_opts *o)
             return bad("hang limit", arg);
         c->hang_limit_s = d;
         break;
+    case OPT_PARAM: {
+        const char *eq = strchr(arg, '=');
+        if (!eq || eq == arg || !parse_long(eq + 1, INT64_MIN, INT64_MAX, &n))
+            return bad("parameter (NAME=INTEGER)", arg);
+        char *name = xstrndup(arg, (size_t)(eq - arg));
+        config_set_param(c, name, n);
+        free(name);
+        break;
+    }
     case OPT_HISTORY: set_str(&c->history_path, arg); break;
     case OPT_SUMMARY: set_str(&c->summary_path, arg); break;
     case OPT_LOG: set_str(&c->log_path, arg); break;

@@ -90,6 +90,12 @@ typedef struct custom_action {
     size_t nexpected;
 } custom_action;
 
+/* A workload parameter ("accounts: 8"), integers only. */
+typedef struct param_setting {
+    char *name;
+    int64_t value;
+} param_setting;
+
 typedef struct run_config {
     char *profile_path;      /* where it was loaded from, NULL for built-in */
     char *profile_name;
@@ -113,6 +119,8 @@ typedef struct run_config {
     size_t nexpected;
     custom_action *custom;
     size_t ncustom;
+    param_setting *params;    /* workload parameters (profile "params:", CLI --param) */
+    size_t nparams;
     char *log_path;
     char *history_path;
     char *summary_path;
@@ -131,6 +139,9 @@ void config_copy(run_config *dst, const run_config *src);
 
 /* Sets or adds the weight for list/action. */
 void config_set_weight(run_config *c, action_list list, const char *action, unsigned weight);
+
+/* Sets or adds a workload parameter. */
+void config_set_param(run_config *c, const char *name, int64_t value);
 
 /* Returns the weight the config gives list/action, or def when it has none. */
 unsigned config_weight(const run_config *c, action_list list, const char *action, unsigned def);

@@ -90,6 +90,26 @@ typedef struct fault_snap {
     double end_s;         /* < 0 while active */
 } fault_snap;
 
+/* The checker's latest verdict on the recorded history (invariant
+ * workloads only). */
+typedef struct check_anomaly_snap {
+    char type[32];
+    size_t count;
+    char *example;            /* plain-words explanation (owned by the snapshot) */
+} check_anomaly_snap;
+
+typedef struct check_snap {
+    bool enabled;             /* an invariant workload runs */
+    char checker[24];         /* "bank", "append", ... */
+    int verdict;              /* -1 not checked yet, else a check.h verdict */
+    char reason[160];
+    char stats[160];
+    uint64_t history_ops;     /* records in the history so far */
+    double checked_at_s;      /* when the verdict was computed */
+    size_t nanomalies;
+    check_anomaly_snap *anomalies;
+} check_snap;
+
 typedef struct run_snapshot {
     double elapsed_s;
     double duration_s;        /* 0 = until stopped */
@@ -108,6 +128,7 @@ typedef struct run_snapshot {
     size_t nfaults;
     fault_snap *faults;       /* newest last */
     char fault_next[96];      /* what comes next, e.g. "cancel: weight 5 in read" */
+    check_snap check;
 } run_snapshot;
 
 /* Statements of one thread, for an expanded view. */

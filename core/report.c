@@ -16,7 +16,9 @@ int run_exit_code(run *r)
     finding *x = NULL;
     size_t n = findings_list(r->findings, &x, &total);
     findings_free_list(x, n);
-    return total > 0 || atomic_load(&r->crashes) || atomic_load(&r->hangs) ? 1 : 0;
+    const check_result *cr = r->rec ? recorder_result(r->rec) : NULL;
+    bool invalid = cr && cr->verdict == VERDICT_INVALID;
+    return total > 0 || invalid || atomic_load(&r->crashes) || atomic_load(&r->hangs) ? 1 : 0;
 }
 
 static void print_ms(FILE *out, uint64_t us)
@@ -130,6 +132,11 @@ void run_report(run *r, FILE *out, int argc, char **argv)
     report_ignored(r, out);
     report_findings(r, out);
     report_coverage(s, r, out);
+    const check_result *cr = r->rec ? recorder_result(r->rec) : NULL;
+    if (cr) {
+        fputc('\n', out);
+        check_result_print(cr, r->wl->checker, out);
+    }
     report_repro(r, out, argc, argv);
     fprintf(out, "result: %s\n", run_exit_code(r) ? "FOUND SOMETHING (exit 1)" : "nothing found");
     run_snapshot_free(s);
@@ -212,6 +219,30 @@ static json_object *summary_faults(const run_snapshot *s)
     return arr;
 }
 
+/* true/false for a checked history, null when there is no checker or the
+ * verdict is unknown. */
+static json_object *summary_valid(run *r)
+{
+    const check_result *cr = r->rec ? recorder_result(r->rec) : NULL;
+    if (!cr || cr->verdict == VERDICT_UNKNOWN)
+        return NULL;
+    return json_object_new_boolean(cr->verdict == VERDICT_VALID);
+}
+
+static json_object *summary_anomalies(run *r)
+{
+    json_object *arr = json_object_new_array();
+    const check_result *cr = r->rec ? recorder_result(r->rec) : NULL;
+    for (size_t i = 0; cr && i < cr->nanomalies; i++) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "type", jstr(cr->anomalies[i].type));
+        json_object_object_add(o, "count", json_object_new_int64((int64_t)cr->anomalies[i].count));
+        json_object_object_add(o, "example", jstr(cr->anomalies[i].example));
+        json_object_array_add(arr, o);
+    }
+    return arr;
+}
+
 int run_write_summary(run *r, const char *path)
 {
     run_snapshot *s = run_snapshot_take(r, 0);
@@ -220,7 +251,14 @@ int run_write_summary(run *r, const char *path)
     json_object_object_add(o, "duration_s", json_object_new_double(s->elapsed_s));
     json_object_object_add(o, "threads", json_object_new_int(r->cfg.threads));
     json_object_object_add(o, "workload", jstr(r->cfg.workload ? r->cfg.workload : "chaos"));
-    json_object_object_add(o, "complexity", jstr(complexity_name(r->cx)));
+    json_object_object_add(o, "complexity", jstr(r->wl ? NULL : complexity_name(r->cx)));
+    if (r->rec) {
+        const check_result *cr = recorder_result(r->rec);
+        json_object_object_add(o, "checker", jstr(r->wl->checker));
+        json_object_object_add(o, "verdict", jstr(cr ? verdict_name(cr->verdict) : "unknown"));
+        json_object_object_add(o, "verdict_reason", jstr(cr ? cr->reason : NULL));
+        json_object_object_add(o, "checked", jstr(cr ? cr->stats : NULL));
+    }
     json_object_object_add(o, "isolation", jstr(isolation_name(r->cfg.isolation)));
     json_object_object_add(o, "target", jstr(run_target(r)));
     json_object_object_add(o, "server_version", jstr(run_server_version(r)));
@@ -232,8 +270,8 @@ int run_write_summary(run *r, const char *path)
     json_object_object_add(o, "skipped", json_object_new_int64((int64_t)s->totals.skipped));
     json_object_object_add(o, "crashes", json_object_new_int64((int64_t)s->totals.crashes));
     json_object_object_add(o, "hangs", json_object_new_int64((int64_t)s->totals.hangs));
-    json_object_object_add(o, "valid", NULL); /* no checker in the chaos workload */
-    json_object_object_add(o, "anomalies", json_object_new_array());
+    json_object_object_add(o, "valid", summary_valid(r));
+    json_object_object_add(o, "anomalies", summary_anomalies(r));
     json_object_object_add(o, "actions", summary_actions(s));
     json_object_object_add(o, "errors_ignored", summary_ignored(r));
     json_object_object_add(o, "errors_unexpected", summary_unexpected(r));

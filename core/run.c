@@ -21,7 +21,14 @@ double run_elapsed(const run *r)
 static bool build_actions(run *r, char **err)
 {
     size_t nb = 0;
-    r->builtin = actions_builtin(&nb);
+    if (r->wl) {
+        nb = r->wl->nrows;
+        r->builtin = xcalloc(nb ? nb : 1, sizeof *r->builtin);
+        for (size_t i = 0; i < nb; i++)
+            r->builtin[i] = &r->wl->rows[i];
+    } else {
+        r->builtin = actions_builtin(&nb);
+    }
     r->nactions = nb + r->ncustom;
     r->actions = xcalloc(r->nactions ? r->nactions : 1, sizeof *r->actions);
     for (size_t i = 0; i < r->nactions; i++) {
@@ -83,12 +90,27 @@ run *run_new(const run_config *cfg, const char *conninfo, char **err)
         run_free(r);
         return NULL;
     }
+    const char *wname = r->cfg.workload ? r->cfg.workload : "chaos";
+    if (strcmp(wname, "chaos") != 0) {
+        r->wl = workload_find(wname);
+        if (!r->wl) {
+            *err = xasprintf("unknown workload '%s'", wname);
+            run_free(r);
+            return NULL;
+        }
+        r->rec = recorder_new(r->wl->checker, r->cfg.isolation, r->cfg.history_path, err);
+        if (!r->rec) {
+            run_free(r);
+            return NULL;
+        }
+    }
+    atomic_init(&r->next_process, MAX_WORKERS);
     r->cx = r->cfg.complexity;
     if (r->cx == CX_RANDOM) {
         rng_t g = rng_derive(r->cfg.seed, "complexity", 0);
         r->cx = (complexity)rng_below(&g, CX_RANDOM);
     }
-    r->ectx.ddl_running = r->cfg.list_weights[r->cx][LIST_DDL] > 0;
+    r->ectx.ddl_running = !r->wl && r->cfg.list_weights[r->cx][LIST_DDL] > 0;
     r->cat = catalog_new(r->cfg.limits, r->cfg.minimums);
     r->custom = custom_actions_build(&r->cfg, &r->ncustom);
     if (!build_actions(r, err)) {
@@ -135,9 +157,11 @@ static bool setup_catalog(run *r, char **err)
     worker *w = worker_new(r, -1);
     bool ok = worker_connect(w);
     if (ok)
-        ok = actions_setup_catalog(&w->ax) && custom_actions_setup(&w->ax, &r->cfg);
+        ok = (r->wl ? r->wl->setup(&w->ax) : actions_setup_catalog(&w->ax)) &&
+             custom_actions_setup(&w->ax, &r->cfg);
     if (!ok)
-        *err = xasprintf("setting up the catalog failed: %s%s%s%s",
+        *err = xasprintf("setting up the %s failed: %s%s%s%s",
+                         r->wl ? "workload's tables" : "catalog",
                          w->err_msg ? w->err_msg : PQerrorMessage(w->conn),
                          w->err_sql ? " (SQL: " : "", w->err_sql ? w->err_sql : "",
                          w->err_sql ? ")" : "");
@@ -176,6 +200,11 @@ int run_start(run *r, char **err)
     if (!setup_catalog(r, err))
         return -1;
     r->start_us = now_us();
+    if (r->rec)
+        recorder_start(r->rec, strcmp(r->wl->checker, "append") == 0 ||
+                                       strcmp(r->wl->checker, "register") == 0
+                                   ? 5.0
+                                   : 2.0);
     for (int i = 0; i < r->cfg.threads; i++)
         if (add_worker(r) != 0) {
             *err = xasprintf("cannot start worker thread %d", i);
@@ -202,15 +231,36 @@ bool run_should_stop(run *r)
     return false;
 }
 
+/* Runs the workload's final step (reads after quiescence) on a fresh
+ * connection once the workers are gone. */
+static void run_final_step(run *r)
+{
+    if (!r->wl || !r->wl->final || !r->control)
+        return;
+    worker *w = worker_new(r, -1);
+    w->process = atomic_fetch_add(&r->next_process, 1);
+    atomic_store(&r->stop, false); /* let the final statements run */
+    if (worker_connect(w) && !r->wl->final(&w->ax))
+        run_push_event(r, w, EC_NONE, "final", w->err_state, w->err_msg, NULL, w->err_sql);
+    atomic_store(&r->stop, true);
+    worker_free(w);
+}
+
 void run_join(run *r)
 {
     run_stop(r);
     int n = atomic_load(&r->nworkers);
+    bool joined = false;
     for (int i = 0; i < n; i++)
         if (r->workers[i]->started) {
             pthread_join(r->workers[i]->thread, NULL);
             r->workers[i]->started = false;
+            joined = true;
         }
+    if (joined && r->rec) {
+        run_final_step(r);
+        recorder_finish(r->rec);
+    }
     if (r->slog) {
         serverlog_stop(r->slog);
         r->slog = NULL;
@@ -230,6 +280,7 @@ void run_free(run *r)
     for (int l = 0; l < LIST_COUNT; l++)
         free(r->by_list[l]);
     free(r->builtin);
+    recorder_free(r->rec);
     custom_actions_free(r->custom, r->ncustom);
     free(r->profile_rules);
     catalog_free(r->cat);

@@ -17,6 +17,8 @@
 #include "events.h"
 #include "findings.h"
 #include "histogram.h"
+#include "recorder.h"
+#include "workload.h"
 #include "serverlog.h"
 
 /* One row of the run's action table: a definition plus its live weight and
@@ -59,7 +61,7 @@ typedef struct worker {
     bool err_lost;                 /* the connection went away */
     bool err_hang;                 /* it ran past the hang limit */
     bool err_stopped;              /* interrupted by our own stop/pause */
-    unsigned prepared_seq;
+    int64_t process;               /* history process number (fresh after info) */
     uint64_t backoff_ms;
 
     /* Published for front-ends. */
@@ -98,6 +100,9 @@ struct run {
     char *target;                  /* conninfo with the password masked */
     char *server_version;
     complexity cx;                 /* resolved (never CX_RANDOM) */
+    const workload_def *wl;        /* NULL: the chaos action lists */
+    recorder *rec;                 /* the history, for invariant workloads */
+    _Atomic int64_t next_process;
     catalog *cat;
     err_context ectx;
     error_rule *profile_rules;     /* from cfg.expected, ERROR_RULES_END-terminated */

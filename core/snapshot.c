@@ -102,6 +102,10 @@ run_snapshot *run_snapshot_take(run *r, size_t max_events)
     catalog_counts(r->cat, s->counts, s->limits);
     s->nevents = events_copy(r->events, max_events, &s->events, &s->events_dropped);
     snap_faults(r, s);
+    if (r->rec)
+        recorder_snapshot(r->rec, &s->check);
+    else
+        s->check.verdict = -1;
     return s;
 }
 
@@ -113,6 +117,7 @@ void run_snapshot_free(run_snapshot *s)
     free(s->actions);
     events_free_array(s->events, s->nevents);
     free(s->faults);
+    check_snap_clear(&s->check);
     free(s);
 }
 

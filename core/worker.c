@@ -37,7 +37,9 @@ worker *worker_new(run *r, int id)
     worker *w = xcalloc(1, sizeof *w);
     w->id = id;
     w->run = r;
-    w->list = id >= 0 ? draw_list(r, id) : LIST_DDL;
+    /* Invariant workloads run their own rows, in autocommit. */
+    w->list = r->wl ? LIST_DML_NONTRANS : id >= 0 ? draw_list(r, id) : LIST_DDL;
+    w->process = id;
     w->rng = rng_derive(r->cfg.seed, "worker", (uint64_t)(id + 1));
     pthread_mutex_init(&w->slot_mu, NULL);
     atomic_init(&w->state, WS_STARTING);

@@ -1,0 +1,198 @@
+/* recorder.c - history recording and the live checker thread. */
+#include "recorder.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct recorder {
+    char *checker;
+    check_opts opts;
+    pthread_mutex_t mu;        /* guards hist and writes to the file */
+    history hist;
+    hist_writer *file;
+    pthread_mutex_t result_mu; /* guards result, checked_at, checked_ops, have_result */
+    check_result result;
+    bool have_result;
+    double checked_at;
+    uint64_t checked_ops;
+    uint64_t t0;
+    pthread_t thread;
+    bool started;
+    pthread_mutex_t stop_mu;
+    pthread_cond_t stop_cv;
+    bool stopping;
+    double interval_s;
+};
+
+recorder *recorder_new(const char *checker, isolation iso, const char *path, char **err)
+{
+    recorder *rc = xcalloc(1, sizeof *rc);
+    rc->checker = xstrdup(checker);
+    rc->opts = check_opts_default(iso);
+    pthread_mutex_init(&rc->mu, NULL);
+    pthread_mutex_init(&rc->result_mu, NULL);
+    pthread_mutex_init(&rc->stop_mu, NULL);
+    pthread_cond_init(&rc->stop_cv, NULL);
+    rc->t0 = now_us();
+    if (path && *path) {
+        rc->file = hist_writer_open(path, err);
+        if (!rc->file) {
+            recorder_free(rc);
+            return NULL;
+        }
+    }
+    return rc;
+}
+
+void recorder_add(recorder *rc, int64_t process, hist_type type, const char *f,
+                  json_object *value)
+{
+    hist_op op = {.process = process, .type = type, .time = (int64_t)now_ns()};
+    snprintf(op.f, sizeof op.f, "%s", f);
+    json_object_deep_copy(value, &op.value, NULL);
+    pthread_mutex_lock(&rc->mu);
+    op.index = (int64_t)rc->hist.n;
+    if (rc->file)
+        hist_writer_add(rc->file, process, type, f, value);
+    history_append(&rc->hist, &op);
+    pthread_mutex_unlock(&rc->mu);
+}
+
+/* Copies the history so far (values shared by reference). */
+static void copy_history(recorder *rc, history *out)
+{
+    memset(out, 0, sizeof *out);
+    pthread_mutex_lock(&rc->mu);
+    for (size_t i = 0; i < rc->hist.n; i++) {
+        hist_op op = rc->hist.ops[i];
+        op.value = json_object_get(op.value);
+        history_append(out, &op);
+    }
+    pthread_mutex_unlock(&rc->mu);
+}
+
+static void check_now(recorder *rc)
+{
+    history h;
+    copy_history(rc, &h);
+    check_result res;
+    memset(&res, 0, sizeof res);
+    char *err = NULL;
+    if (check_history(&h, rc->checker, &rc->opts, &res, &err) != 0) {
+        res.verdict = VERDICT_UNKNOWN;
+        res.reason = err ? err : xstrdup("checker failed");
+        err = NULL;
+    }
+    free(err);
+    pthread_mutex_lock(&rc->result_mu);
+    if (rc->have_result)
+        check_result_free(&rc->result);
+    rc->result = res;
+    rc->have_result = true;
+    rc->checked_at = (double)(now_us() - rc->t0) / 1e6;
+    rc->checked_ops = h.n;
+    pthread_mutex_unlock(&rc->result_mu);
+    history_free(&h);
+}
+
+static void *checker_main(void *arg)
+{
+    recorder *rc = arg;
+    pthread_mutex_lock(&rc->stop_mu);
+    while (!rc->stopping) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += (time_t)rc->interval_s;
+        pthread_cond_timedwait(&rc->stop_cv, &rc->stop_mu, &ts);
+        if (rc->stopping)
+            break;
+        pthread_mutex_unlock(&rc->stop_mu);
+        check_now(rc);
+        pthread_mutex_lock(&rc->stop_mu);
+    }
+    pthread_mutex_unlock(&rc->stop_mu);
+    return NULL;
+}
+
+void recorder_start(recorder *rc, double interval_s)
+{
+    rc->interval_s = interval_s < 1 ? 1 : interval_s;
+    rc->started = pthread_create(&rc->thread, NULL, checker_main, rc) == 0;
+}
+
+void recorder_finish(recorder *rc)
+{
+    if (rc->started) {
+        pthread_mutex_lock(&rc->stop_mu);
+        rc->stopping = true;
+        pthread_cond_signal(&rc->stop_cv);
+        pthread_mutex_unlock(&rc->stop_mu);
+        pthread_join(rc->thread, NULL);
+        rc->started = false;
+    }
+    check_now(rc);
+}
+
+void recorder_snapshot(recorder *rc, check_snap *out)
+{
+    memset(out, 0, sizeof *out);
+    out->enabled = true;
+    out->verdict = -1;
+    snprintf(out->checker, sizeof out->checker, "%s", rc->checker);
+    pthread_mutex_lock(&rc->mu);
+    out->history_ops = rc->hist.n;
+    pthread_mutex_unlock(&rc->mu);
+    pthread_mutex_lock(&rc->result_mu);
+    if (rc->have_result) {
+        const check_result *r = &rc->result;
+        out->verdict = (int)r->verdict;
+        snprintf(out->reason, sizeof out->reason, "%s", r->reason ? r->reason : "");
+        snprintf(out->stats, sizeof out->stats, "%s", r->stats ? r->stats : "");
+        out->checked_at_s = rc->checked_at;
+        out->nanomalies = r->nanomalies;
+        out->anomalies = xcalloc(r->nanomalies ? r->nanomalies : 1, sizeof *out->anomalies);
+        for (size_t i = 0; i < r->nanomalies; i++) {
+            snprintf(out->anomalies[i].type, sizeof out->anomalies[i].type, "%s",
+                     r->anomalies[i].type);
+            out->anomalies[i].count = r->anomalies[i].count;
+            out->anomalies[i].example = xstrdup(r->anomalies[i].example);
+        }
+    }
+    pthread_mutex_unlock(&rc->result_mu);
+}
+
+void check_snap_clear(check_snap *s)
+{
+    for (size_t i = 0; i < s->nanomalies; i++)
+        free(s->anomalies[i].example);
+    free(s->anomalies);
+    s->anomalies = NULL;
+    s->nanomalies = 0;
+}
+
+const check_result *recorder_result(recorder *rc)
+{
+    return rc->have_result ? &rc->result : NULL;
+}
+
+void recorder_free(recorder *rc)
+{
+    if (!rc)
+        return;
+    if (rc->started)
+        recorder_finish(rc);
+    if (rc->have_result)
+        check_result_free(&rc->result);
+    history_free(&rc->hist);
+    if (rc->file)
+        hist_writer_close(rc->file);
+    free(rc->checker);
+    pthread_mutex_destroy(&rc->mu);
+    pthread_mutex_destroy(&rc->result_mu);
+    pthread_mutex_destroy(&rc->stop_mu);
+    pthread_cond_destroy(&rc->stop_cv);
+    free(rc);
+}

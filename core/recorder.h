@@ -1,0 +1,43 @@
+/* recorder.h - a run's operation history and its live checker.
+ *
+ * Workers record invocations and completions; the recorder numbers them,
+ * keeps them in memory, writes them to the history file (flushed, 0600)
+ * and a background thread re-checks the history at intervals. */
+#ifndef MELEE_RECORDER_H
+#define MELEE_RECORDER_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "check/check.h"
+#include "engine.h"
+
+typedef struct recorder recorder;
+
+/* Creates a recorder for checker (a check_history workload name) at the
+ * given isolation level; path may be NULL (no file). Returns NULL with
+ * *err set when the file cannot be created. */
+recorder *recorder_new(const char *checker, isolation iso, const char *path, char **err);
+
+/* Starts the background checker, re-checking every interval_s seconds. */
+void recorder_start(recorder *rc, double interval_s);
+
+/* Records one operation (value borrowed, deep-copied). Thread-safe. */
+void recorder_add(recorder *rc, int64_t process, hist_type type, const char *f,
+                  json_object *value);
+
+/* Stops the background checker and runs the final check. */
+void recorder_finish(recorder *rc);
+
+/* Fills *out with the latest verdict (strings owned by *out; free with
+ * check_snap_clear). */
+void recorder_snapshot(recorder *rc, check_snap *out);
+void check_snap_clear(check_snap *s);
+
+/* Returns the final result (valid after recorder_finish; owned by rc). */
+const check_result *recorder_result(recorder *rc);
+
+void recorder_free(recorder *rc);
+
+#endif
