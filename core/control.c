@@ -78,6 +78,7 @@ static PGresult *control_exec(run *r, const char *sql, int n, const char *const 
         if (r->control)
             PQfinish(r->control);
         r->control = PQconnectdb(r->conninfo);
+        worker_quiet_notices(r->control);
     }
     PGresult *res = PQexecParams(r->control, sql, n, NULL, params, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(res);

@@ -54,8 +54,8 @@ uint64_t hist_quantile(const histogram *h, double q)
         return 0;
     if (q < 0)
         q = 0;
-    if (q > 1)
-        q = 1;
+    if (q >= 1)
+        return hist_max(h);
     uint64_t rank = (uint64_t)(q * (double)(total - 1)) + 1, seen = 0;
     uint64_t max = hist_max(h);
     for (int i = 0; i < HIST_BUCKETS; i++) {

@@ -137,12 +137,6 @@ run *run_new(const run_config *cfg, const char *conninfo, char **err)
     return r;
 }
 
-static void drop_notice(void *arg, const char *message)
-{
-    (void)arg;
-    (void)message;
-}
-
 /* Builds "host=... port=... dbname=... user=..." from a live connection:
  * what people see, never the password. */
 static char *describe_target(PGconn *c)
@@ -192,7 +186,7 @@ int run_start(run *r, char **err)
         *err = xasprintf("cannot connect to the server: %s", m && *m ? m : "unknown error");
         return -1;
     }
-    PQsetNoticeProcessor(r->control, drop_notice, NULL);
+    worker_quiet_notices(r->control);
     r->target = describe_target(r->control);
     const char *v = PQparameterStatus(r->control, "server_version");
     r->server_version = xstrdup(v ? v : "?");

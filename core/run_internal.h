@@ -143,6 +143,9 @@ void worker_free(worker *w);
 /* Publishes the statement being run (copied) for front-ends. */
 void worker_publish_sql(worker *w, const char *sql);
 
+/* Makes a connection drop server notices instead of printing them. */
+void worker_quiet_notices(PGconn *c);
+
 /* exec.c: records the failure of the statement in flight and resets. */
 void worker_clear_error(worker *w);
 bool worker_connect(worker *w);

@@ -88,6 +88,11 @@ static void drop_notice(void *arg, const char *message)
     (void)message;
 }
 
+void worker_quiet_notices(PGconn *c)
+{
+    PQsetNoticeProcessor(c, drop_notice, NULL);
+}
+
 bool worker_connect(worker *w)
 {
     run *r = w->run;
@@ -97,7 +102,7 @@ bool worker_connect(worker *w)
         w->conn = NULL;
         return false;
     }
-    PQsetNoticeProcessor(w->conn, drop_notice, NULL);
+    worker_quiet_notices(w->conn);
     char app[64];
     snprintf(app, sizeof app, "SET application_name = 'melee-w%d'", w->id);
     PQclear(PQexec(w->conn, app));

@@ -1,0 +1,197 @@
+/* Unit tests of the engine's small parts: random streams, weighted
+ * choice, histograms, error classification, finding normalisation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/errclass.h"
+#include "core/findings.h"
+#include "core/histogram.h"
+#include "core/rng.h"
+
+static void derived_streams_reproduce(void **state)
+{
+    (void)state;
+    rng_t a = rng_derive(42, "worker", 3), b = rng_derive(42, "worker", 3);
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(rng_next(&a), rng_next(&b));
+}
+
+static void derived_streams_differ(void **state)
+{
+    (void)state;
+    rng_t a = rng_derive(42, "worker", 3), b = rng_derive(42, "worker", 4);
+    rng_t c = rng_derive(42, "list", 3), d = rng_derive(43, "worker", 3);
+    uint64_t x = rng_next(&a);
+    assert_true(x != rng_next(&b));
+    assert_true(x != rng_next(&c));
+    assert_true(x != rng_next(&d));
+}
+
+static void range_is_inclusive_and_bounded(void **state)
+{
+    (void)state;
+    rng_t r = rng_derive(1, "t", 0);
+    bool seen_lo = false, seen_hi = false;
+    for (int i = 0; i < 10000; i++) {
+        int64_t v = rng_range(&r, -3, 3);
+        assert_true(v >= -3 && v <= 3);
+        seen_lo |= v == -3;
+        seen_hi |= v == 3;
+    }
+    assert_true(seen_lo && seen_hi);
+    assert_int_equal(rng_below(&r, 0), 0);
+}
+
+static void weighted_choice_follows_weights(void **state)
+{
+    (void)state;
+    rng_t r = rng_derive(7, "weights", 0);
+    const unsigned w[] = {10, 0, 30, 60};
+    unsigned hits[4] = {0};
+    const int n = 200000;
+    for (int i = 0; i < n; i++)
+        hits[rng_weighted(&r, w, 4)]++;
+    assert_int_equal(hits[1], 0);
+    for (int k = 0; k < 4; k++) {
+        double expect = (double)w[k] / 100.0;
+        assert_true(fabs((double)hits[k] / n - expect) < 0.01);
+    }
+    const unsigned zero[] = {0, 0};
+    assert_int_equal(rng_weighted(&r, zero, 2), 2);
+}
+
+static void histogram_percentiles(void **state)
+{
+    (void)state;
+    histogram *h = calloc(1, sizeof *h);
+    for (uint64_t v = 1; v <= 10000; v++)
+        hist_record(h, v);
+    assert_int_equal(hist_count(h), 10000);
+    assert_int_equal(hist_max(h), 10000);
+    uint64_t p50 = hist_quantile(h, 0.5), p99 = hist_quantile(h, 0.99);
+    assert_true(p50 >= 5000 * 0.875 && p50 <= 5000 * 1.125);
+    assert_true(p99 >= 9900 * 0.875 && p99 <= 10000);
+    assert_int_equal(hist_quantile(h, 1.0), 10000);
+    free(h);
+    histogram *e = calloc(1, sizeof *e);
+    assert_int_equal(hist_quantile(e, 0.5), 0);
+    free(e);
+}
+
+static void histogram_buckets_cover_values(void **state)
+{
+    (void)state;
+    const uint64_t vs[] = {0, 1, 15, 16, 17, 100, 1000, 123456789, UINT64_MAX / 3};
+    for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) {
+        int b = hist_bucket(vs[i]);
+        assert_true(b >= 0 && b < HIST_BUCKETS);
+        uint64_t lo, hi;
+        hist_bucket_range(b, &lo, &hi);
+        assert_true(vs[i] >= lo && vs[i] <= hi);
+    }
+}
+
+static void classification_table(void **state)
+{
+    (void)state;
+    err_context ddl = {.ddl_running = true}, calm = {0};
+    struct {
+        const char *st, *msg;
+        const err_context *ctx;
+        err_class want;
+    } cases[] = {
+        {"40001", "could not serialize access", &calm, EC_IGNORED},
+        {"40P01", "deadlock detected", &calm, EC_IGNORED},
+        {"22012", "division by zero", &calm, EC_IGNORED},
+        {"23505", "duplicate key value", &calm, EC_IGNORED},
+        {"42601", "syntax error at or near", &calm, EC_UNEXPECTED},
+        {"42601", "syntax error at or near", &ddl, EC_UNEXPECTED},
+        {"XX000", "cache lookup failed", &ddl, EC_UNEXPECTED},
+        {"XX001", "invalid page", &calm, EC_UNEXPECTED},
+        {"42P01", "relation \"t1\" does not exist", &ddl, EC_IGNORED},
+        {"42P01", "relation \"t1\" does not exist", &calm, EC_UNEXPECTED},
+        {"57P01", "terminating connection", &calm, EC_UNEXPECTED},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        err_class got = errclass_classify(cases[i].st, cases[i].msg, NULL, NULL, cases[i].ctx);
+        if (got != cases[i].want)
+            fail_msg("%s %s: got %s", cases[i].st, cases[i].msg, err_class_name(got));
+    }
+}
+
+static void action_and_profile_rules_come_first(void **state)
+{
+    (void)state;
+    err_context calm = {0};
+    const error_rule action[] = {{"42P01", NULL, EC_IGNORED, WHEN_ALWAYS}, ERROR_RULES_END};
+    const error_rule profile[] = {{NULL, "division", EC_UNEXPECTED, WHEN_ALWAYS},
+                                  {"XX000", NULL, EC_IGNORED, WHEN_ALWAYS}, ERROR_RULES_END};
+    assert_int_equal(errclass_classify("42P01", "x", action, NULL, &calm), EC_IGNORED);
+    assert_int_equal(errclass_classify("22012", "division by zero", NULL, profile, &calm),
+                     EC_UNEXPECTED);
+    /* No rule can make an internal error expected. */
+    assert_int_equal(errclass_classify("XX000", "boom", NULL, profile, &calm), EC_UNEXPECTED);
+}
+
+static void messages_normalise(void **state)
+{
+    (void)state;
+    char *a = findings_normalise("relation \"melee_s1.t5\" does not exist");
+    char *b = findings_normalise("relation \"melee_s2.t9\" does not exist");
+    assert_string_equal(a, b);
+    assert_string_equal(a, "relation \"?\" does not exist");
+    char *c = findings_normalise("value 123 out of range for type int4");
+    assert_string_equal(c, "value N out of range for type int4");
+    free(a);
+    free(b);
+    free(c);
+}
+
+static void findings_group_and_cap(void **state)
+{
+    (void)state;
+    findings *f = findings_new(2);
+    findings_add_ignored(f, "42P01", "relation \"a\" does not exist");
+    findings_add_ignored(f, "42P01", "relation \"b\" does not exist");
+    findings_add_ignored(f, "22012", "division by zero");
+    ignored_group *g;
+    size_t n = findings_groups(f, &g);
+    assert_int_equal(n, 2);
+    assert_string_equal(g[0].sqlstate, "42P01");
+    assert_int_equal(g[0].count, 2);
+    findings_free_groups(g, n);
+    for (int i = 0; i < 3; i++) {
+        finding x = {.cls = EC_UNEXPECTED, .message = "m", .sql = "SELECT 1"};
+        findings_add(f, &x);
+    }
+    finding *list;
+    uint64_t total;
+    n = findings_list(f, &list, &total);
+    assert_int_equal(n, 2);
+    assert_int_equal(total, 3);
+    findings_free_list(list, n);
+    findings_free(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(derived_streams_reproduce),
+        cmocka_unit_test(derived_streams_differ),
+        cmocka_unit_test(range_is_inclusive_and_bounded),
+        cmocka_unit_test(weighted_choice_follows_weights),
+        cmocka_unit_test(histogram_percentiles),
+        cmocka_unit_test(histogram_buckets_cover_values),
+        cmocka_unit_test(classification_table),
+        cmocka_unit_test(action_and_profile_rules_come_first),
+        cmocka_unit_test(messages_normalise),
+        cmocka_unit_test(findings_group_and_cap),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
