@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# make bench: melee's engine against pgbench on the same private server.
+# A profile of point SELECTs by primary key (profiles/point-select.yaml)
+# with 8 threads versus `pgbench -S -c 8 -j 2`, for the same duration.
+# Prints both rates and their ratio. Not a test: it measures.
+set -euo pipefail
+MELEE=${1:-build/melee}
+SECS=${BENCH_SECONDS:-20}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BIN=$(pg_config --bindir 2>/dev/null || true)
+[ -x "$BIN/initdb" ] || BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+DIR=$(mktemp -d /tmp/melee-bench.XXXXXX)
+PORT=$((20000 + RANDOM % 20000))
+AS=()
+if [ "$(id -u)" = 0 ]; then chown postgres "$DIR"; AS=(runuser -u postgres --); fi
+cleanup() { "${AS[@]}" "$BIN/pg_ctl" -D "$DIR/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$DIR"; }
+trap cleanup EXIT
+"${AS[@]}" "$BIN/initdb" -D "$DIR/data" -A trust -N -U postgres >/dev/null
+"${AS[@]}" "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/log" -w -o \
+    "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c max_connections=100 -c fsync=off -c shared_buffers=256MB" start >/dev/null
+CONN="host=$DIR port=$PORT user=postgres dbname=postgres"
+"$BIN/pgbench" -h "$DIR" -p "$PORT" -U postgres -i -s 1 -q postgres >/dev/null 2>&1
+echo "pgbench -S -c 8 -j 2 -T $SECS ..."
+PGB=$("$BIN/pgbench" -h "$DIR" -p "$PORT" -U postgres -S -c 8 -j 2 -T "$SECS" postgres 2>/dev/null |
+    sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1)
+echo "melee point-select, 8 threads, $SECS s ..."
+"$MELEE" --headless -d "$CONN" -p "$ROOT/profiles/point-select.yaml" -t 8 -D "$SECS" \
+    --summary-json "$DIR/summary.json" >"$DIR/report" 2>"$DIR/err" || {
+    tail -n 20 "$DIR/report" "$DIR/err"; exit 1; }
+OPS=$(grep -o '"ok":[0-9]*' "$DIR/summary.json" | head -n 1 | cut -d: -f2)
+DUR=$(grep -o '"duration_s":[0-9.]*' "$DIR/summary.json" | head -n 1 | cut -d: -f2)
+MEL=$(awk -v o="$OPS" -v d="$DUR" 'BEGIN { printf "%.1f", o / d }')
+printf '\npgbench -S : %10.1f tps\nmelee      : %10.1f ops/s (%s ok in %.1f s)\nratio      : %10.3f\n' \
+    "$PGB" "$MEL" "$OPS" "$DUR" "$(awk -v a="$MEL" -v b="$PGB" 'BEGIN { print a / b }')"

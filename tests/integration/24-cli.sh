@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The command line: help, version, usage errors, a malformed profile, an
+# unreachable server (all exit 2 with a clear message).
+. "$(dirname "$0")/lib.sh"
+"$MELEE" --help >"$TMP/help" || fail "--help failed"
+grep -q -- '--headless' "$TMP/help" || fail "--help does not list --headless"
+"$MELEE" --version | grep -q '^melee ' || fail "--version"
+"$MELEE" --threads 0 2>"$TMP/e"; expect_status 2 $? "--threads 0"
+grep -q 'invalid thread count' "$TMP/e" || fail "bad thread count message"
+"$MELEE" --bogus 2>/dev/null; expect_status 2 $? "unknown option"
+"$MELEE" --workload nope 2>"$TMP/e"; expect_status 2 $? "unknown workload"
+printf 'run:\n  threads: 4\n  colour: blue\n' >"$TMP/bad.yaml"
+"$MELEE" --headless -p "$TMP/bad.yaml" 2>"$TMP/e"; expect_status 2 $? "unknown profile key"
+grep -q "bad.yaml:3:[0-9]*:" "$TMP/e" || fail "no file:line:column in: $(cat "$TMP/e")"
+printf 'run:\n  threads: many\n' >"$TMP/bad2.yaml"
+"$MELEE" --headless -p "$TMP/bad2.yaml" 2>"$TMP/e"; expect_status 2 $? "profile type error"
+grep -q "bad2.yaml:2:[0-9]*:" "$TMP/e" || fail "no position for a type error: $(cat "$TMP/e")"
+"$MELEE" --headless -p "$TMP/missing.yaml" 2>"$TMP/e"; expect_status 2 $? "missing profile"
+"$MELEE" --headless -d "host=127.0.0.1 port=1 connect_timeout=2" -D 2 2>"$TMP/e"
+expect_status 2 $? "unreachable server"
+grep -q 'cannot connect' "$TMP/e" || fail "unreachable server message: $(cat "$TMP/e")"
