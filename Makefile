@@ -82,7 +82,7 @@ run: $(BUILD)/melee
 	$(BUILD)/melee --profile profiles/default.yaml
 
 # ---- tests: unit (cmocka), integration against a real server, console via tmux ----
-test: $(BUILD)/melee $(UNIT_BIN) tsan
+test: $(BUILD)/melee $(UNIT_BIN) tsan asan
 	@tests/run-all.sh $(BUILD)
 
 unit: $(UNIT_BIN)
