@@ -15,7 +15,7 @@ void run_set_weight(run *r, size_t action, unsigned weight)
     bool cancels = false;
     for (size_t i = 0; i < r->nactions; i++)
         cancels |= (r->actions[i].def->flags & ACTF_CANCELS) && atomic_load(&r->actions[i].weight);
-    r->ectx.cancels_enabled = cancels;
+    atomic_store(&r->cancels_enabled, cancels);
 }
 
 void run_pause(run *r, int i, bool paused)

@@ -110,14 +110,14 @@ run *run_new(const run_config *cfg, const char *conninfo, char **err)
         rng_t g = rng_derive(r->cfg.seed, "complexity", 0);
         r->cx = (complexity)rng_below(&g, CX_RANDOM);
     }
-    r->ectx.ddl_running = !r->wl && r->cfg.list_weights[r->cx][LIST_DDL] > 0;
+    r->ddl_running = !r->wl && r->cfg.list_weights[r->cx][LIST_DDL] > 0;
     r->cat = catalog_new(r->cfg.limits, r->cfg.minimums);
     r->custom = custom_actions_build(&r->cfg, &r->ncustom);
     if (!build_actions(r, err)) {
         run_free(r);
         return NULL;
     }
-    r->ectx.cancels_enabled = cancels_enabled(r);
+    atomic_store(&r->cancels_enabled, cancels_enabled(r));
     build_profile_rules(r);
     r->events = events_new(EVENT_RING_SIZE);
     r->findings = findings_new(FINDINGS_KEPT);

@@ -104,7 +104,8 @@ struct run {
     recorder *rec;                 /* the history, for invariant workloads */
     _Atomic int64_t next_process;
     catalog *cat;
-    err_context ectx;
+    bool ddl_running;              /* DDL threads change objects under the others */
+    _Atomic bool cancels_enabled;  /* cancel/terminate actions have weight */
     error_rule *profile_rules;     /* from cfg.expected, ERROR_RULES_END-terminated */
 
     run_action *actions;

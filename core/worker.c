@@ -176,8 +176,9 @@ static err_class classify(worker *w, run_action *ra)
     if (strcmp(w->err_state, "57014") == 0 &&
         (now < atomic_load(&w->expect_cancel_until) || w->timeouts_set))
         return EC_IGNORED;
-    return errclass_classify(w->err_state, w->err_msg, ra->def->expected, r->profile_rules,
-                             &r->ectx);
+    err_context ctx = {.ddl_running = r->ddl_running,
+                       .cancels_enabled = atomic_load(&r->cancels_enabled)};
+    return errclass_classify(w->err_state, w->err_msg, ra->def->expected, r->profile_rules, &ctx);
 }
 
 static void handle_failure(worker *w, run_action *ra)
