@@ -12,10 +12,7 @@ void run_set_weight(run *r, size_t action, unsigned weight)
     if (action >= r->nactions)
         return;
     atomic_store(&r->actions[action].weight, weight);
-    bool cancels = false;
-    for (size_t i = 0; i < r->nactions; i++)
-        cancels |= (r->actions[i].def->flags & ACTF_CANCELS) && atomic_load(&r->actions[i].weight);
-    atomic_store(&r->cancels_enabled, cancels);
+    atomic_store(&r->cancels_enabled, run_cancels_drawable(r));
 }
 
 void run_pause(run *r, int i, bool paused)

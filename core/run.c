@@ -59,8 +59,7 @@ static bool build_actions(run *r, char **err)
     return true;
 }
 
-/* Whether any action that interrupts other workers can be drawn. */
-static bool cancels_enabled(const run *r)
+bool run_cancels_drawable(run *r)
 {
     for (size_t i = 0; i < r->nactions; i++)
         if ((r->actions[i].def->flags & ACTF_CANCELS) && atomic_load(&r->actions[i].weight))
@@ -117,7 +116,7 @@ run *run_new(const run_config *cfg, const char *conninfo, char **err)
         run_free(r);
         return NULL;
     }
-    atomic_store(&r->cancels_enabled, cancels_enabled(r));
+    atomic_store(&r->cancels_enabled, run_cancels_drawable(r));
     build_profile_rules(r);
     r->events = events_new(EVENT_RING_SIZE);
     r->findings = findings_new(FINDINGS_KEPT);

@@ -155,6 +155,8 @@ void worker_disconnect(worker *w);
 void worker_end_txn(worker *w, bool commit);
 
 /* run.c */
+/* Returns whether an action that interrupts other workers can be drawn. */
+bool run_cancels_drawable(run *r);
 double run_elapsed(const run *r);
 /* Records an event, a finding, a log line... for a failed action. */
 void run_note_failure(run *r, worker *w, run_action *a, err_class cls);
