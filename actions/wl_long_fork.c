@@ -1,0 +1,143 @@
+/* wl_long_fork.c - long fork: single-key inserts, and reads of a whole
+ * group of keys; two reads must never see two inserts in opposite orders
+ * (checkers-spec.md §3.4, §6.4).
+ *
+ * Keys are handed out in order, so groups of GROUP_SIZE consecutive keys
+ * fill up while they are read. A worker that just inserted a key next
+ * reads that key's group; otherwise it reads the group of a recent key.
+ *
+ * Parameters: long_fork_per_key_reads (0: one SELECT ... WHERE key2 IN
+ * (...) per read; 1: one SELECT per key, all in one transaction).
+ *
+ * History (f "txn"): insert [["w", k, 1]]; read [["r", k, null] x3] in
+ * shuffled order -> [["r", k, 1 or null] ...]. */
+#include <stdatomic.h>
+
+#include "../core/util.h"
+#include "wl_util.h"
+
+#define LONG_FORK "melee_long_fork.long_fork"
+#define GROUP_SIZE 3
+/* Reads that do not follow the reader's own insert pick a group among
+ * this many most recent keys. */
+#define RECENT_KEYS 8
+
+/* The next key to insert (reset by setup), and the key this worker
+ * inserted last (-1 when its next read has no preferred group). */
+static _Atomic int64_t next_key;
+static _Thread_local int64_t just_written = -1;
+
+static act_result long_fork_write(actx *a)
+{
+    int64_t k = atomic_fetch_add(&next_key, 1);
+    json_object *v = json_object_new_array_ext(1);
+    json_object_array_add(v, wl_mop("w", k, json_object_new_int(1)));
+    ax_hist_invoke(a, "txn", v);
+    just_written = k;
+    if (!ax_execf(a, "INSERT INTO " LONG_FORK " (key, key2, val) VALUES (%lld, %lld, 1)",
+                  (long long)k, (long long)k))
+        return wl_failed(a, "txn", WL_WRITE, v);
+    return wl_finish(a, "txn", WL_WRITE, v, NULL);
+}
+
+/* Returns the first key of the group to read next. */
+static int64_t group_to_read(actx *a)
+{
+    int64_t k = just_written;
+    just_written = -1;
+    if (k < 0) {
+        int64_t last = atomic_load(&next_key) - 1;
+        k = MAX(last - (int64_t)rng_below(a->rng, RECENT_KEYS), 0);
+    }
+    return k - k % GROUP_SIZE;
+}
+
+/* Sets the read micro-op for key k in ops to its value (1, or json null
+ * when the row is absent). */
+static void record_value(json_object *ops, int64_t k, json_object *value)
+{
+    for (size_t i = 0; i < json_object_array_length(ops); i++) {
+        json_object *m = json_object_array_get_idx(ops, i);
+        if (json_object_get_int64(json_object_array_get_idx(m, 1)) == k) {
+            json_object_array_put_idx(m, 2, value);
+            return;
+        }
+    }
+    json_object_put(value);
+}
+
+/* Fills ops from the rows (key2, val) of the last result. */
+static void record_rows(const actx *a, json_object *ops)
+{
+    for (int i = 0; i < ax_ntuples(a); i++) {
+        int64_t k;
+        if (wl_cell_int(a, i, 0, &k))
+            record_value(ops, k, wl_cell_json(a, i, 1));
+    }
+}
+
+static act_result long_fork_read(actx *a)
+{
+    int64_t first = group_to_read(a);
+    int64_t keys[GROUP_SIZE];
+    for (int i = 0; i < GROUP_SIZE; i++)
+        keys[i] = first + i;
+    wl_shuffle(a->rng, keys, GROUP_SIZE);
+    json_object *inv = json_object_new_array_ext(GROUP_SIZE);
+    for (int i = 0; i < GROUP_SIZE; i++)
+        json_object_array_add(inv, wl_mop("r", keys[i], NULL));
+    ax_hist_invoke(a, "txn", inv);
+    json_object *read = NULL;
+    json_object_deep_copy(inv, &read, NULL);
+    bool ok = ax_begin(a);
+    if (ok && ax_param(a, "long_fork_per_key_reads", 0)) {
+        for (int i = 0; ok && i < GROUP_SIZE; i++) {
+            ok = ax_execf(a, "SELECT key2, val FROM " LONG_FORK " WHERE key = %lld",
+                          (long long)keys[i]);
+            if (ok)
+                record_rows(a, read);
+        }
+    } else if (ok) {
+        sb_reset(&a->sql);
+        sb_add(&a->sql, "SELECT key2, val FROM " LONG_FORK " WHERE key2 IN (");
+        for (int i = 0; i < GROUP_SIZE; i++)
+            sb_printf(&a->sql, "%s%lld", i ? ", " : "", (long long)keys[i]);
+        sb_addc(&a->sql, ')');
+        ok = ax_exec(a, sb_str(&a->sql));
+        if (ok)
+            record_rows(a, read);
+    }
+    if (!ok) {
+        json_object_put(read);
+        return wl_failed(a, "txn", WL_READ, inv);
+    }
+    return wl_finish(a, "txn", WL_READ, inv, read);
+}
+
+static bool long_fork_setup(actx *a)
+{
+    static const char *const sql[] = {
+        "DROP SCHEMA IF EXISTS melee_long_fork CASCADE",
+        "CREATE SCHEMA melee_long_fork",
+        "CREATE TABLE " LONG_FORK " (key int PRIMARY KEY, key2 int, val int)",
+        "CREATE INDEX long_fork_key2 ON " LONG_FORK " (key2) INCLUDE (val)",
+        NULL,
+    };
+    atomic_store(&next_key, 0);
+    return wl_exec_all(a, sql);
+}
+
+static const action_def LONG_FORK_ROWS[] = {
+    {"insert", LIST_DML_NONTRANS, 1, long_fork_write, NULL, ACTF_NONE, NULL},
+    {"read", LIST_DML_NONTRANS, 1, long_fork_read, NULL, ACTF_NONE, NULL},
+};
+
+const workload_def wl_long_fork = {
+    .name = "long-fork",
+    .checker = "long-fork",
+    .summary = "single-key inserts and group reads; no two reads may order inserts differently",
+    .rows = LONG_FORK_ROWS,
+    .nrows = ARRAY_LEN(LONG_FORK_ROWS),
+    .setup = long_fork_setup,
+    .final = NULL,
+};

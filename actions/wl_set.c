@@ -1,0 +1,119 @@
+/* wl_set.c - set: unique elements are inserted while other reads list the
+ * whole set; an element once added or seen must stay (checkers-spec.md
+ * §3.3, §6.3).
+ *
+ * Parameters: max_elements (5000): adds stop there, so the set and every
+ * read stay bounded; read_interval_ms (20): at most one read per interval
+ * across all workers while adds go on, one every 2 s after; a read drawn
+ * before its time is skipped (each read records the whole set, so reads
+ * are paced to keep the history small).
+ *
+ * History: add x (x = 0, 1, 2, ... each once); read null -> [x, ...]
+ * sorted. The final step reads the set once more after the workers
+ * stopped. */
+#include <stdatomic.h>
+
+#include "../core/engine.h"
+#include "../core/util.h"
+#include "wl_util.h"
+
+#define ELEMENTS "melee_set.elements"
+
+/* Elements handed out so far and the earliest time the next read may
+ * start (now_ns clock), both reset by setup. */
+static _Atomic int64_t next_element;
+static _Atomic uint64_t next_read_ns;
+
+static int64_t max_elements(const actx *a)
+{
+    return ax_param(a, "max_elements", 5000);
+}
+
+/* Sleeps up to ms milliseconds in short steps, returning early when the
+ * run stops. */
+static void nap(const actx *a, unsigned ms)
+{
+    for (unsigned t = 0; t < ms && !run_should_stop(a->run); t += 10)
+        sleep_ms(10);
+}
+
+static act_result set_add(actx *a)
+{
+    int64_t x = atomic_fetch_add(&next_element, 1);
+    if (x >= max_elements(a)) {
+        nap(a, 100); /* nothing left to add: do not spin */
+        return ACT_SKIP;
+    }
+    json_object *v = json_object_new_int64(x);
+    ax_hist_invoke(a, "add", v);
+    if (!ax_execf(a, "INSERT INTO " ELEMENTS " (val) VALUES (%lld)", (long long)x))
+        return wl_failed(a, "add", WL_WRITE, v);
+    return wl_finish(a, "add", WL_WRITE, v, NULL);
+}
+
+/* Reads every element (sorted) and records the read. */
+static act_result read_all(actx *a)
+{
+    ax_hist_invoke(a, "read", NULL);
+    if (!ax_exec(a, "SELECT val FROM " ELEMENTS " ORDER BY val"))
+        return wl_failed(a, "read", WL_READ, NULL);
+    int n = ax_ntuples(a);
+    json_object *read = json_object_new_array_ext(n);
+    for (int i = 0; i < n; i++)
+        json_object_array_add(read, wl_cell_json(a, i, 0));
+    return wl_finish(a, "read", WL_READ, NULL, read);
+}
+
+/* Claims the next read turn: one read per interval across the run.
+ * Returns false when it is not yet time. */
+static bool claim_read_turn(actx *a)
+{
+    bool adding = atomic_load(&next_element) < max_elements(a);
+    uint64_t interval = (uint64_t)MAX(ax_param(a, "read_interval_ms", 20), 0) * 1000000u;
+    if (!adding)
+        interval = MAX(interval, 2000000000u);
+    uint64_t now = now_ns();
+    uint64_t turn = atomic_load(&next_read_ns);
+    return turn <= now && atomic_compare_exchange_strong(&next_read_ns, &turn, now + interval);
+}
+
+static act_result set_read(actx *a)
+{
+    if (!claim_read_turn(a))
+        return ACT_SKIP;
+    return read_all(a);
+}
+
+static bool set_setup(actx *a)
+{
+    static const char *const sql[] = {
+        "DROP SCHEMA IF EXISTS melee_set CASCADE",
+        "CREATE SCHEMA melee_set",
+        "CREATE TABLE " ELEMENTS " (val int PRIMARY KEY)",
+        NULL,
+    };
+    atomic_store(&next_element, 0);
+    atomic_store(&next_read_ns, 0);
+    return wl_exec_all(a, sql);
+}
+
+/* The final read after quiescence (Jepsen's set checker judges it). */
+static bool set_final(actx *a)
+{
+    return read_all(a) == ACT_OK;
+}
+
+static const action_def SET_ROWS[] = {
+    {"add", LIST_DML_NONTRANS, 5, set_add, NULL, ACTF_NONE, NULL},
+    {"read", LIST_DML_NONTRANS, 1, set_read, NULL, ACTF_NONE, NULL},
+};
+
+const workload_def wl_set = {
+    .name = "set",
+    .checker = "set",
+    .summary = "inserts of unique elements; an element once added or read must stay",
+    .rows = SET_ROWS,
+    .nrows = ARRAY_LEN(SET_ROWS),
+    .setup = set_setup,
+    .final = set_final,
+};
