@@ -1,6 +1,12 @@
 /* embedded.c - a private PostgreSQL server for one run: initdb into a fresh
  * temporary directory, start it on a free port of 127.0.0.1 and a Unix
- * socket in that directory, stop it and remove the directory at the end. */
+ * socket in that directory, stop it and remove the directory at the end.
+ *
+ * Should we die without cleaning up (SIGKILL), the server gets SIGQUIT
+ * from the kernel (parent-death signal). That signal follows the *thread*
+ * that started the server: call embedded_start from a thread that lives as
+ * long as the server should (the main thread does). Directories left behind
+ * that way are removed by a later start (pgstale.h). */
 #include "embedded.h"
 
 #include <errno.h>
@@ -159,7 +165,8 @@ static int wait_exit(pid_t pid, int ms)
     }
 }
 
-/* Signals pid step by step until it exits, then reaps it. */
+/* Signals pid step by step until it exits, then reaps it (a process that
+ * survives even SIGKILL for the last wait is left unreaped, not waited on). */
 static void stop_process(pid_t pid, const stop_step *steps, size_t n)
 {
     if (pid <= 0)
@@ -170,7 +177,8 @@ static void stop_process(pid_t pid, const stop_step *steps, size_t n)
         if (wait_exit(pid, steps[i].wait_ms))
             break;
     }
-    pgspawn_reap(pid);
+    if (pgspawn_exited(pid))
+        pgspawn_reap(pid);
 }
 
 void embedded_emergency_cleanup(void)

@@ -180,6 +180,7 @@ serverlog *serverlog_start(const char *path, serverlog_fn fn, void *arg)
         free(s);
         return NULL;
     }
+    pthread_setname_np(s->thread, "melee-serverlog");
     return s;
 }
 

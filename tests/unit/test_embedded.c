@@ -378,6 +378,13 @@ static void sweep_spares_live_servers(void **state)
 {
     (void)state;
     embedded_pg *pg = start_or_fail(&QUIET);
+    char *lock = xasprintf("%s/melee.lock", embedded_dir(pg));
+    int fd = open(lock, O_RDWR);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), -1);
+    assert_int_equal(errno, EWOULDBLOCK);
+    close(fd);
+    free(lock);
     struct timespec t[2] = {{time(NULL) - 600, 0}, {time(NULL) - 600, 0}};
     assert_int_equal(utimensat(AT_FDCWD, embedded_dir(pg), t, 0), 0);
     char *pattern = xasprintf("%s*", embedded_dir(pg));
