@@ -21,6 +21,11 @@ static volatile sig_atomic_t g_interrupted;
 static void on_stop_signal(int sig)
 {
     (void)sig;
+    if (g_interrupted) {
+        /* A second interrupt: the operator does not want to wait. */
+        embedded_emergency_cleanup();
+        _exit(130);
+    }
     g_interrupted = 1;
     console_request_quit();
 }

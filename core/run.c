@@ -365,11 +365,25 @@ void run_log_statement(run *r, worker *w, const char *sql, err_class cls, const 
     pthread_mutex_unlock(&r->log_mu);
 }
 
+/* Lines that start a crash; the restart lines after them are the same
+ * crash and only shown. */
+static bool starts_crash(const char *line)
+{
+    static const char *const MARKS[] = {"PANIC:", "TRAP:", "terminated by signal",
+                                        "was terminated by exception", "exited with exit code"};
+    for (size_t i = 0; i < ARRAY_LEN(MARKS); i++)
+        if (strstr(line, MARKS[i]))
+            return true;
+    return false;
+}
+
 static void on_crash_line(void *arg, const char *line)
 {
     run *r = arg;
-    atomic_fetch_add(&r->crashes, 1);
     run_push_event(r, NULL, EC_CRASH, "server", "", line, NULL, NULL);
+    if (!starts_crash(line))
+        return;
+    atomic_fetch_add(&r->crashes, 1);
     finding f = {.cls = EC_CRASH, .thread = -1, .action = "server log", .message = (char *)line,
                  .time_s = run_elapsed(r)};
     findings_add(r->findings, &f);
