@@ -41,8 +41,12 @@ extern const action_def write_actions[];
 extern const size_t write_actions_count;
 extern const action_def dml_actions[];
 extern const size_t dml_actions_count;
-extern const action_def ddl_actions[];
-extern const size_t ddl_actions_count;
+extern const action_def ddl_table_actions[];   /* tables and columns */
+extern const size_t ddl_table_actions_count;
+extern const action_def ddl_view_actions[];    /* views, matviews, indexes */
+extern const size_t ddl_view_actions_count;
+extern const action_def ddl_misc_actions[];    /* schemas, sequences, roles, txn DDL */
+extern const size_t ddl_misc_actions_count;
 extern const action_def common_actions[];   /* the rows every list has */
 extern const size_t common_actions_count;
 

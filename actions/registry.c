@@ -12,7 +12,9 @@ static const family FAMILIES[] = {
     {fetch_actions, &fetch_actions_count},
     {write_actions, &write_actions_count},
     {dml_actions, &dml_actions_count},
-    {ddl_actions, &ddl_actions_count},
+    {ddl_table_actions, &ddl_table_actions_count},
+    {ddl_view_actions, &ddl_view_actions_count},
+    {ddl_misc_actions, &ddl_misc_actions_count},
     {common_actions, &common_actions_count},
 };
 

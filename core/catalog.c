@@ -97,6 +97,16 @@ void catalog_free(catalog *c)
     free(c);
 }
 
+cat_obj *catalog_schema_of(catalog *c, cat_obj *o)
+{
+    pthread_mutex_lock(&c->mu);
+    cat_obj *s = o->schema;
+    if (s)
+        atomic_fetch_add(&s->refs, 1);
+    pthread_mutex_unlock(&c->mu);
+    return s;
+}
+
 uint64_t catalog_next_id(catalog *c)
 {
     return atomic_fetch_add(&c->next_id, 1);

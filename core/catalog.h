@@ -83,6 +83,10 @@ cat_obj *catalog_pick(catalog *c, rng_t *r, unsigned kind_mask, int worker, bool
 /* Returns a referenced live object by id, or NULL. */
 cat_obj *catalog_find(catalog *c, uint64_t id);
 
+/* Returns a referenced handle to the schema that contains o (release it),
+ * or NULL for schemas, roles, temp objects and objects without one. */
+cat_obj *catalog_schema_of(catalog *c, cat_obj *o);
+
 /* Drops a reference taken by catalog_pick/catalog_find/catalog_add. */
 void catalog_release(catalog *c, cat_obj *o);
 

@@ -1,0 +1,76 @@
+/* ddl_util.h - what the DDL, write and setup families share: holding and
+ * locking tracked objects, random column definitions, object names and
+ * multi-row INSERT text.
+ *
+ * Locking discipline (after parallel-workload, adapted to a server with
+ * table locks): only autocommit actions take object locks, and an action
+ * that needs several takes them all at once, in id order, before it sends
+ * anything. Transactional actions never wait on an object lock, so a
+ * worker that holds server locks inside a transaction can never wait for
+ * a worker that waits for the server. */
+#ifndef MELEE_DDL_UTIL_H
+#define MELEE_DDL_UTIL_H
+
+#include <stdbool.h>
+
+#include "../core/actx.h"
+#include "action.h"
+
+/* A picked object: a reference and a copy of its metadata. */
+typedef struct held {
+    cat_obj *o;
+    cat_desc d;
+} held;
+
+/* Picks an object whose kind is in mask. shared_only leaves temp objects
+ * out (views and matviews cannot sit on them). Returns false when there is
+ * nothing to pick; on true release it with held_release(). */
+bool held_pick(actx *a, unsigned mask, bool for_drop, bool shared_only, held *h);
+
+/* Locks n held objects in id order and refreshes their metadata; an
+ * object held by several entries is locked once. Returns false, holding
+ * no lock, when one of them was dropped meanwhile. */
+bool held_lock(actx *a, held *h, int n);
+void held_unlock(held *h, int n);
+
+/* Drops the references of n held objects (NULL entries are skipped). */
+void held_release(actx *a, held *h, int n);
+
+/* The schema that contains h's object, picked for locking together with it
+ * (h->o == NULL when there is none: temp objects). */
+void held_schema_of(actx *a, const held *obj, held *schema);
+
+/* Sets d->schema to schema and d->qname to "schema"."name" (d->name
+ * set), for statements sent before the object is in the catalog. */
+void ddl_qualify(cat_desc *d, const char *schema);
+
+/* Fills col with a fresh random column: name c<id>, a type, and sometimes
+ * NOT NULL (with allow_not_null) and a DEFAULT (always when NOT NULL is set
+ * and need_default). */
+void ddl_random_column(actx *a, cat_column *col, bool allow_not_null, bool need_default);
+
+/* Appends "name type [NOT NULL] [DEFAULT literal]" for col. */
+void ddl_column_def(sqlbuf *b, rng_t *r, const cat_column *col);
+
+/* Fills d's columns: an identity primary key "id" first, then 2..max_cols
+ * random ones. */
+void ddl_random_table_columns(actx *a, cat_desc *d, int max_cols);
+
+/* Appends CREATE [TEMP] TABLE for d (named by qname, or bare name when
+ * temp) with its columns. */
+void ddl_create_table_sql(sqlbuf *b, rng_t *r, const cat_desc *d);
+
+/* Appends "INSERT INTO qname (cols) VALUES (...), ..." with rows rows of
+ * random values (NULLs where allowed, edge values now and then). Columns
+ * that must be given are always listed. With first_key >= 0, "id" is
+ * listed with first_key, first_key + 1, ...; otherwise it is listed now and
+ * then with random values, so that key conflicts happen. */
+void ddl_insert_sql(sqlbuf *b, rng_t *r, const cat_desc *t, int rows, int64_t first_key);
+
+/* Returns ACT_OK or ACT_FAIL for a statement's success. */
+static inline act_result act_of(bool ok)
+{
+    return ok ? ACT_OK : ACT_FAIL;
+}
+
+#endif
