@@ -56,7 +56,7 @@ void recorder_add(recorder *rc, int64_t process, hist_type type, const char *f,
     pthread_mutex_lock(&rc->mu);
     op.index = (int64_t)rc->hist.n;
     if (rc->file)
-        hist_writer_add(rc->file, process, type, f, value);
+        hist_writer_add(rc->file, &op);
     history_append(&rc->hist, &op);
     pthread_mutex_unlock(&rc->mu);
 }

@@ -49,9 +49,18 @@ check_opts check_opts_default(isolation iso);
 int check_history(const history *h, const char *workload, const check_opts *o,
                   check_result *out, char **err);
 
+/* Returns the checker names, comma-separated, for messages. */
+const char *check_workload_names(void);
+
+/* Returns true when a checker exists for workload. */
+bool check_workload_known(const char *workload);
+
 /* Adds an anomaly (strings copied) or bumps the count of an existing type
  * (keeping the first example). */
 void check_result_add(check_result *r, const char *type, const char *example);
+
+/* Replaces the example of an anomaly type already added (copied). */
+void check_result_set_example(check_result *r, const char *type, const char *example);
 
 /* Prints a verdict block for people. */
 void check_result_print(const check_result *r, const char *workload, FILE *out);

@@ -56,10 +56,10 @@ typedef struct hist_writer hist_writer;
 /* Creates path (mode 0600, truncated). Returns NULL with *err set on failure. */
 hist_writer *hist_writer_open(const char *path, char **err);
 
-/* Writes one record and flushes it; assigns and returns its index. The
- * value is not consumed. Safe to call from many threads. */
-int64_t hist_writer_add(hist_writer *w, int64_t process, hist_type type, const char *f,
-                        json_object *value);
+/* Writes op as one record and flushes it (op is not consumed). Safe to
+ * call from many threads; callers that number records keep the file in
+ * index order by calling it under their own lock. */
+void hist_writer_add(hist_writer *w, const hist_op *op);
 
 /* Closes the file and frees the writer. */
 void hist_writer_close(hist_writer *w);
