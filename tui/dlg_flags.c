@@ -1,0 +1,232 @@
+/* dlg_flags.c - the profile's server flags with their current values
+ * (SHOW) and candidate values. Left/Right pick a candidate, Enter sets
+ * it (ALTER SYSTEM + reload), r resets, e types a value. The outcome or
+ * the server's error goes to the status line. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/util.h"
+#include "dialogs.h"
+
+#define DLG_W 96
+#define REREAD_DELAY_US 400000  /* the reload reaches the server a little later */
+#define NAME_W 32
+#define VALUE_W 18
+
+static const run_config *cfg_of(const console *c)
+{
+    return run_get_config(c->r);
+}
+
+static void read_one(console *c, size_t i)
+{
+    flags_dlg *d = &c->fd;
+    char *msg = NULL;
+    char *v = run_show_flag(c->r, cfg_of(c)->flags[i].name, &msg);
+    free(d->current[i]);
+    d->current[i] = v ? v : (msg ? msg : xstrdup("?"));
+    d->failed[i] = v == NULL;
+    if (v)
+        free(msg);
+}
+
+/* Picks the candidate equal to the current value, else the first. */
+static void pick_current(console *c, size_t i)
+{
+    const flag_setting *f = &cfg_of(c)->flags[i];
+    c->fd.choice[i] = 0;
+    for (size_t k = 0; k < f->nvalues; k++)
+        if (!c->fd.failed[i] && strcmp(f->values[k], c->fd.current[i]) == 0)
+            c->fd.choice[i] = (int)k;
+}
+
+static void read_all(console *c)
+{
+    for (size_t i = 0; i < c->fd.n; i++) {
+        read_one(c, i);
+        pick_current(c, i);
+    }
+}
+
+void flags_open(console *c, int key)
+{
+    (void)key;
+    flags_dlg *d = &c->fd;
+    size_t n = cfg_of(c)->nflags;
+    if (!n) {
+        ui_status(c, true, "the profile names no server flags");
+        return;
+    }
+    if (n != d->n) {
+        flags_free(d);
+        d->n = n;
+        d->current = xcalloc(n, sizeof *d->current);
+        d->failed = xcalloc(n, sizeof *d->failed);
+        d->choice = xcalloc(n, sizeof *d->choice);
+    }
+    d->edit.active = false;
+    d->reread = -1;
+    read_all(c);
+    ui_push(c, M_FLAGS);
+}
+
+void flags_move(console *c, int delta)
+{
+    flags_dlg *d = &c->fd;
+    long s = delta == INT_MIN ? 0 : delta == INT_MAX ? (long)d->n - 1 : (long)d->sel + delta;
+    d->sel = s < 0 ? 0 : s >= (long)d->n ? (int)d->n - 1 : (int)s;
+}
+
+void flags_choose(console *c, int key)
+{
+    flags_dlg *d = &c->fd;
+    int nv = (int)cfg_of(c)->flags[d->sel].nvalues;
+    if (nv <= 0)
+        return;
+    int step = key == KEY_LEFT ? nv - 1 : 1;
+    d->choice[d->sel] = (d->choice[d->sel] + step) % nv;
+}
+
+/* Sets (value) or resets (NULL) the selected flag and reports. */
+static void set_flag(console *c, const char *value)
+{
+    flags_dlg *d = &c->fd;
+    char *msg = NULL;
+    bool ok = run_set_flag(c->r, cfg_of(c)->flags[d->sel].name, value, &msg);
+    ui_status(c, !ok, "%s", msg ? msg : ok ? "applied" : "failed");
+    free(msg);
+    read_one(c, (size_t)d->sel);
+    d->reread = d->sel;
+    d->reread_at_us = now_us() + REREAD_DELAY_US;
+}
+
+void flags_apply(console *c, int key)
+{
+    (void)key;
+    flags_dlg *d = &c->fd;
+    const flag_setting *f = &cfg_of(c)->flags[d->sel];
+    if (!f->nvalues) {
+        ui_status(c, true, "%s has no candidate values; e types one", f->name);
+        return;
+    }
+    set_flag(c, f->values[d->choice[d->sel]]);
+}
+
+void flags_reset(console *c, int key)
+{
+    (void)key;
+    set_flag(c, NULL);
+}
+
+void flags_type(console *c, int key)
+{
+    (void)key;
+    flags_dlg *d = &c->fd;
+    le_start(&d->edit, d->failed[d->sel] ? "" : d->current[d->sel], false);
+}
+
+void flags_reread(console *c, int key)
+{
+    (void)key;
+    read_all(c);
+    ui_status(c, false, "flags read again");
+}
+
+void flags_edit_key(console *c, int key)
+{
+    flags_dlg *d = &c->fd;
+    if (le_key(&d->edit, key) != LE_DONE)
+        return;
+    if (!d->edit.buf[0]) {
+        ui_status(c, true, "no value typed; r resets a flag");
+        return;
+    }
+    set_flag(c, d->edit.buf);
+}
+
+void flags_tick(console *c)
+{
+    flags_dlg *d = &c->fd;
+    if (d->reread < 0 || now_us() < d->reread_at_us)
+        return;
+    read_one(c, (size_t)d->reread);
+    d->reread = -1;
+    c->dirty = true;
+}
+
+static void draw_row(console *c, int y, rect in, size_t i, bool selected)
+{
+    flags_dlg *d = &c->fd;
+    const flag_setting *f = &cfg_of(c)->flags[i];
+    if (selected)
+        draw_fill(y, in.x, in.w, R_SELECTED);
+    role base = selected ? R_SELECTED : R_NORMAL;
+    int x = in.x, end = in.x + in.w;
+    draw_text(y, x, NAME_W, base, f->name, true);
+    x += NAME_W + 1;
+    if (selected && d->edit.active) {
+        le_draw(&d->edit, y, x, VALUE_W);
+    } else {
+        role vr = selected ? base : d->failed[i] ? R_BAD : R_ACCENT;
+        draw_text(y, x, d->failed[i] ? end - x : VALUE_W, vr, d->current[i], true);
+        if (d->failed[i])
+            return;
+    }
+    x += VALUE_W + 1;
+    for (size_t k = 0; k < f->nvalues && x < end; k++) {
+        bool picked = (int)k == d->choice[i];
+        char v[80];
+        snprintf(v, sizeof v, picked ? "[%s]" : " %s ", f->values[k]);
+        role r = selected ? (picked ? R_STATUS : base) : picked ? R_BOLD : R_DIM;
+        x += draw_text(y, x, end - x, r, v, false) + 1;
+    }
+}
+
+void flags_draw(console *c)
+{
+    flags_dlg *d = &c->fd;
+    int h = (int)d->n + 5;
+    rect b = rect_centered(DLG_W, h < LINES - 2 ? h : LINES - 2 > 6 ? LINES - 2 : LINES);
+    draw_box(b, "Server flags");
+    rect in = {b.y + 1, b.x + 2, b.h - 2, b.w - 4};
+    if (in.h <= 0 || in.w <= 0)
+        return;
+    int y = in.y, end = in.y + in.h;
+    draw_text(y, in.x, in.w, R_DIM,
+              "Left/Right pick, Enter sets it (ALTER SYSTEM + reload), r resets, e types a value",
+              true);
+    if (++y >= end)
+        return;
+    draw_fill(y, in.x, in.w, R_HEADER);
+    char hdr[160];
+    snprintf(hdr, sizeof hdr, "%-*s %-*s %s", NAME_W, "FLAG", VALUE_W, "NOW", "CANDIDATES");
+    draw_text(y, in.x, in.w, R_HEADER, hdr, false);
+    y++;
+    int rows = end - y;
+    d->page = rows;
+    if (d->sel < d->top)
+        d->top = d->sel;
+    if (d->sel >= d->top + rows)
+        d->top = d->sel - rows + 1;
+    if (d->top > (int)d->n - rows)
+        d->top = (int)d->n - rows;
+    if (d->top < 0)
+        d->top = 0;
+    for (int i = 0; i < rows && (size_t)(d->top + i) < d->n; i++)
+        draw_row(c, y + i, in, (size_t)(d->top + i), d->top + i == d->sel);
+}
+
+void flags_free(flags_dlg *d)
+{
+    for (size_t i = 0; i < d->n && d->current; i++)
+        free(d->current[i]);
+    free(d->current);
+    free(d->failed);
+    free(d->choice);
+    d->current = NULL;
+    d->failed = NULL;
+    d->choice = NULL;
+    d->n = 0;
+}

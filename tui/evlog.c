@@ -1,0 +1,181 @@
+/* evlog.c - rings of events taken from snapshots, and their grouping. */
+#include "evlog.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/util.h"
+
+#define WANT_MIN 32
+#define WANT_MAX 1024
+
+/* Frees the strings an event owns. */
+static void event_clear(run_event *e)
+{
+    free(e->message);
+    free(e->detail);
+    free(e->hint);
+    free(e->sql);
+    e->message = e->detail = e->hint = e->sql = NULL;
+}
+
+void evlog_init(evlog *l)
+{
+    memset(l, 0, sizeof *l);
+    l->all = (ev_ring){l->all_slots, EVLOG_ALL, 0, 0};
+    l->notable = (ev_ring){l->notable_slots, EVLOG_NOTABLE, 0, 0};
+    l->want = WANT_MIN;
+}
+
+static void ring_clear(ev_ring *r)
+{
+    for (size_t i = 0; i < r->cap; i++)
+        event_clear(&r->v[i]);
+    r->n = r->head = 0;
+}
+
+void evlog_free(evlog *l)
+{
+    ring_clear(&l->all);
+    ring_clear(&l->notable);
+    for (size_t i = 0; i < l->ngroups; i++)
+        event_clear(&l->groups[i].example);
+    l->ngroups = 0;
+}
+
+/* Puts ev into the ring, overwriting the oldest; the ring takes the
+ * strings ev points to. */
+static void ring_put(ev_ring *r, const run_event *ev)
+{
+    run_event *slot = &r->v[r->head];
+    event_clear(slot);
+    *slot = *ev;
+    r->head = (r->head + 1) % r->cap;
+    if (r->n < r->cap)
+        r->n++;
+}
+
+static run_event event_copy(const run_event *e)
+{
+    run_event c = *e;
+    c.message = xstrdup(e->message);
+    c.detail = xstrdup(e->detail);
+    c.hint = xstrdup(e->hint);
+    c.sql = xstrdup(e->sql);
+    return c;
+}
+
+/* Writes msg into key with every run of digits replaced by "N", so that
+ * messages naming generated objects or values group together. */
+static void normalise(const char *msg, char *key, size_t n)
+{
+    size_t k = 0;
+    for (const char *p = msg ? msg : ""; *p && k + 1 < n; p++) {
+        if (isdigit((unsigned char)*p)) {
+            key[k++] = 'N';
+            while (isdigit((unsigned char)p[1]))
+                p++;
+        } else {
+            key[k++] = *p;
+        }
+    }
+    key[k] = '\0';
+}
+
+static void group_add(evlog *l, const run_event *e)
+{
+    char key[EVLOG_KEY_LEN];
+    normalise(e->message, key, sizeof key);
+    for (size_t i = 0; i < l->ngroups; i++) {
+        ev_group *g = &l->groups[i];
+        if (strcmp(g->sqlstate, e->sqlstate) == 0 && strcmp(g->key, key) == 0) {
+            g->count++;
+            g->last_t = e->t;
+            if (e->cls > g->cls)
+                g->cls = e->cls;
+            return;
+        }
+    }
+    if (l->ngroups == EVLOG_GROUPS) {
+        l->other++;
+        return;
+    }
+    ev_group *g = &l->groups[l->ngroups++];
+    memcpy(g->sqlstate, e->sqlstate, sizeof g->sqlstate);
+    memcpy(g->key, key, sizeof g->key);
+    g->cls = e->cls;
+    g->count = 1;
+    g->first_t = g->last_t = e->t;
+    g->example = event_copy(e);
+}
+
+void evlog_absorb(evlog *l, run_snapshot *s)
+{
+    size_t fresh = 0;
+    bool gap = false;
+    for (size_t i = 0; i < s->nevents; i++) {
+        run_event *e = &s->events[i];
+        if (e->seq <= l->last_seq)
+            continue;
+        if (l->last_seq && e->seq > l->last_seq + 1) {
+            l->missed += e->seq - l->last_seq - 1;
+            gap = true;
+        }
+        group_add(l, e);
+        if (e->cls != EC_IGNORED) {
+            run_event c = event_copy(e);
+            ring_put(&l->notable, &c);
+        }
+        ring_put(&l->all, e);
+        e->message = e->detail = e->hint = e->sql = NULL;
+        l->last_seq = e->seq;
+        fresh++;
+    }
+    size_t want = gap ? l->want * 2 : fresh * 2 + WANT_MIN;
+    l->want = want < WANT_MIN ? WANT_MIN : want > WANT_MAX ? WANT_MAX : want;
+}
+
+size_t evlog_want(const evlog *l)
+{
+    return l->want;
+}
+
+size_t evlog_count(const evlog *l, bool notable_only)
+{
+    return notable_only ? l->notable.n : l->all.n;
+}
+
+const run_event *evlog_at(const evlog *l, bool notable_only, size_t i)
+{
+    const ev_ring *r = notable_only ? &l->notable : &l->all;
+    if (i >= r->n)
+        return NULL;
+    size_t start = (r->head + r->cap - r->n) % r->cap;
+    return &r->v[(start + i) % r->cap];
+}
+
+size_t evlog_groups_by_count(const evlog *l, size_t *idx)
+{
+    size_t n = l->ngroups;
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    /* Insertion sort: a few hundred groups at most, usually nearly sorted. */
+    for (size_t i = 1; i < n; i++) {
+        size_t v = idx[i], j = i;
+        while (j > 0 && l->groups[idx[j - 1]].count < l->groups[v].count) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = v;
+    }
+    return n;
+}
+
+const char *evlog_class_label(err_class c)
+{
+    static const char *const NAMES[EC_CLASS_COUNT] = {
+        [EC_NONE] = "note", [EC_IGNORED] = "ignored", [EC_UNEXPECTED] = "UNEXPECTED",
+        [EC_CRASH] = "CRASH", [EC_HANG] = "HANG"};
+    return (unsigned)c < EC_CLASS_COUNT ? NAMES[c] : "?";
+}

@@ -1,0 +1,264 @@
+/* panel_events.c - the tail of the run's events, newest at the bottom:
+ * findings stand out, ignored errors are dim and can be hidden, and the
+ * whole lot can be grouped by SQLSTATE + message with counts. Enter
+ * opens an event in full, as plain text to copy. */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/util.h"
+#include "panels.h"
+
+static role class_role(err_class c)
+{
+    switch (c) {
+    case EC_IGNORED: return R_DIM;
+    case EC_UNEXPECTED:
+    case EC_CRASH:
+    case EC_HANG: return R_BAD;
+    default: return R_ACCENT;
+    }
+}
+
+static const char *thread_label(int thread, char *buf, size_t n)
+{
+    if (thread < 0)
+        snprintf(buf, n, "srv");
+    else
+        snprintf(buf, n, "w%d", thread);
+    return buf;
+}
+
+/* Index of the selected event in the view, or -1 when following. */
+static long selected_index(const console *c, size_t count)
+{
+    if (!c->evv.sel_seq)
+        return -1;
+    bool hide = c->evv.hide_ignored;
+    for (size_t i = count; i-- > 0;) {
+        uint64_t seq = evlog_at(&c->ev, hide, i)->seq;
+        if (seq == c->evv.sel_seq)
+            return (long)i;
+        if (seq < c->evv.sel_seq)
+            break;
+    }
+    return -1;
+}
+
+static void draw_event_row(int y, rect a, const run_event *e, bool selected)
+{
+    role base = class_role(e->cls);
+    if (selected) {
+        base = R_SELECTED;
+        draw_fill(y, a.x, a.w, R_SELECTED);
+    }
+    char t[24], th[16];
+    int x = a.x;
+    int end = a.x + a.w;
+    snprintf(t, sizeof t, "%.1fs", e->t);
+    draw_right(y, x, 7, selected ? base : R_DIM, t);
+    x += 8;
+    x += draw_text(y, x, end - x, selected ? base : R_NORMAL, thread_label(e->thread, th, sizeof th), false);
+    x = a.x + 13;
+    draw_text(y, x, end - x, base, evlog_class_label(e->cls), false);
+    x += 11;
+    draw_text(y, x, end - x, base, e->sqlstate[0] ? e->sqlstate : "-", false);
+    x += 6;
+    if (a.w >= 100) {
+        draw_text(y, x, 22, selected ? base : R_DIM, e->action, true);
+        x += 23;
+    }
+    draw_text(y, x, end - x, base == R_DIM ? R_DIM : selected ? base : R_NORMAL, e->message, true);
+}
+
+static void draw_flat(console *c, int y, int rows, rect a)
+{
+    events_view *v = &c->evv;
+    bool hide = v->hide_ignored;
+    size_t n = evlog_count(&c->ev, hide);
+    long sel = selected_index(c, n);
+    if (sel < 0)
+        v->sel_seq = 0;
+    long follow_sel = sel < 0 ? (long)n - 1 : sel;
+    if (sel < 0)
+        v->top = (int)n - rows;
+    if (follow_sel < v->top)
+        v->top = (int)follow_sel;
+    if (follow_sel >= v->top + rows)
+        v->top = (int)follow_sel - rows + 1;
+    if (v->top > (int)n - rows)
+        v->top = (int)n - rows;
+    if (v->top < 0)
+        v->top = 0;
+    for (int i = 0; i < rows && (size_t)(v->top + i) < n; i++) {
+        const run_event *e = evlog_at(&c->ev, hide, (size_t)(v->top + i));
+        bool selected = c->focus == F_EVENTS && v->top + i == follow_sel;
+        draw_event_row(y + i, a, e, selected);
+    }
+    if (n == 0 && rows > 0)
+        draw_text(y, a.x + 1, a.w - 1, R_DIM, hide ? "no findings yet" : "no events yet", false);
+}
+
+static void draw_grouped(console *c, int y, int rows, rect a)
+{
+    events_view *v = &c->evv;
+    v->ngroups = evlog_groups_by_count(&c->ev, v->group_order);
+    size_t shown = 0;
+    size_t idx[EVLOG_GROUPS];
+    for (size_t i = 0; i < v->ngroups; i++) {
+        const ev_group *g = &c->ev.groups[v->group_order[i]];
+        if (!v->hide_ignored || g->cls != EC_IGNORED)
+            idx[shown++] = v->group_order[i];
+    }
+    memcpy(v->group_order, idx, shown * sizeof *idx);
+    v->ngroups = shown;
+    if (v->sel_group >= (int)shown)
+        v->sel_group = (int)shown - 1;
+    if (v->sel_group < 0)
+        v->sel_group = 0;
+    if (v->sel_group < v->top)
+        v->top = v->sel_group;
+    if (v->sel_group >= v->top + rows)
+        v->top = v->sel_group - rows + 1;
+    if (v->top > (int)shown - rows)
+        v->top = (int)shown - rows;
+    if (v->top < 0)
+        v->top = 0;
+    int end = a.x + a.w;
+    for (int i = 0; i < rows && (size_t)(v->top + i) < shown; i++) {
+        const ev_group *g = &c->ev.groups[v->group_order[v->top + i]];
+        bool selected = c->focus == F_EVENTS && v->top + i == v->sel_group;
+        role base = selected ? R_SELECTED : class_role(g->cls);
+        if (selected)
+            draw_fill(y + i, a.x, a.w, R_SELECTED);
+        char cnt[16], last[24];
+        draw_right(y + i, a.x, 7, base, fmt_count(cnt, sizeof cnt, g->count, 7));
+        int x = a.x + 8;
+        draw_text(y + i, x, end - x, base, evlog_class_label(g->cls), false);
+        x += 11;
+        draw_text(y + i, x, end - x, base, g->sqlstate[0] ? g->sqlstate : "-", false);
+        x += 6;
+        snprintf(last, sizeof last, "last %.0fs", g->last_t);
+        int lw = a.w >= 70 ? text_width(last) + 1 : 0;
+        draw_text(y + i, x, end - x - lw, base == R_DIM ? R_DIM : selected ? base : R_NORMAL,
+                  g->key, true);
+        if (lw)
+            draw_right(y + i, end - lw, lw, selected ? base : R_DIM, last);
+    }
+    if (shown == 0 && rows > 0)
+        draw_text(y, a.x + 1, a.w - 1, R_DIM, "no events yet", false);
+}
+
+void events_draw(console *c, rect a)
+{
+    if (a.h <= 0 || a.w <= 0)
+        return;
+    events_view *v = &c->evv;
+    int y = a.y, rows = a.h;
+    if (rows >= 2) {
+        char t[160];
+        int n = snprintf(t, sizeof t, "%s%s%s", v->grouped ? "Events by SQLSTATE + message" : "Events",
+                         v->hide_ignored ? "  (ignored hidden)" : "", "");
+        if (c->ev.missed && n > 0 && (size_t)n < sizeof t)
+            snprintf(t + n, sizeof t - (size_t)n, "  %llu passed unseen",
+                     (unsigned long long)c->ev.missed);
+        draw_rule(y, a.x, a.w, c->focus == F_EVENTS ? R_KEY : R_TITLE, t);
+        y++, rows--;
+    }
+    v->page = rows;
+    if (v->grouped)
+        draw_grouped(c, y, rows, a);
+    else
+        draw_flat(c, y, rows, a);
+}
+
+void events_move(console *c, int delta)
+{
+    events_view *v = &c->evv;
+    if (v->grouped) {
+        long g = delta == INT_MIN ? 0 : delta == INT_MAX ? (long)v->ngroups - 1 : (long)v->sel_group + delta;
+        v->sel_group = g < 0 ? 0 : g >= (long)v->ngroups ? (int)v->ngroups - 1 : (int)g;
+        if (v->sel_group < 0)
+            v->sel_group = 0;
+        return;
+    }
+    size_t n = evlog_count(&c->ev, v->hide_ignored);
+    if (!n)
+        return;
+    long sel = selected_index(c, n);
+    if (sel < 0)
+        sel = (long)n - 1;
+    long next = delta == INT_MIN ? 0 : delta == INT_MAX ? (long)n - 1 : sel + delta;
+    if (next < 0)
+        next = 0;
+    if (next >= (long)n - 1) {
+        v->sel_seq = 0; /* the newest: follow */
+        return;
+    }
+    v->sel_seq = evlog_at(&c->ev, v->hide_ignored, (size_t)next)->seq;
+}
+
+void events_toggle_ignored(console *c, int key)
+{
+    (void)key;
+    c->evv.hide_ignored = !c->evv.hide_ignored;
+    c->evv.sel_seq = 0;
+    ui_status(c, false, c->evv.hide_ignored ? "ignored errors hidden" : "ignored errors shown");
+}
+
+void events_toggle_grouped(console *c, int key)
+{
+    (void)key;
+    c->evv.grouped = !c->evv.grouped;
+    c->evv.sel_group = 0;
+    c->evv.top = 0;
+    c->evv.sel_seq = 0;
+}
+
+static void event_fill(console *c, const run_event *e, const ev_group *g)
+{
+    textview *t = &c->text;
+    char th[16];
+    tv_reset(t, g ? "Event group" : "Event");
+    if (g) {
+        tv_add(t, R_BOLD, "count:     %llu (first at %.3f s, last at %.3f s)",
+               (unsigned long long)g->count, g->first_t, g->last_t);
+        tv_add(t, R_NORMAL, "pattern:   %s", g->key);
+        tv_add(t, R_DIM, "%s", "the first event of the group:");
+    }
+    tv_add(t, R_NORMAL, "time:      %.3f s after the start", e->t);
+    tv_add(t, R_NORMAL, "thread:    %s", e->thread < 0 ? "server" : thread_label(e->thread, th, sizeof th) + 1);
+    tv_add(t, R_NORMAL, "action:    %s", e->action[0] ? e->action : "-");
+    tv_add(t, class_role(e->cls) == R_DIM ? R_NORMAL : class_role(e->cls), "class:     %s",
+           e->cls == EC_NONE ? "note" : err_class_name(e->cls));
+    tv_add(t, R_NORMAL, "SQLSTATE:  %s", e->sqlstate[0] ? e->sqlstate : "-");
+    tv_add(t, R_NORMAL, "message:   %s", e->message ? e->message : "-");
+    tv_add(t, R_NORMAL, "detail:    %s", e->detail && *e->detail ? e->detail : "-");
+    tv_add(t, R_NORMAL, "hint:      %s", e->hint && *e->hint ? e->hint : "-");
+    tv_add(t, R_NORMAL, "seed:      %llu", (unsigned long long)c->snap->seed);
+    tv_add(t, R_NORMAL, "reproduce: %s", c->repro);
+    tv_add(t, R_NORMAL, "%s", "");
+    tv_add(t, R_NORMAL, "%s", "SQL:");
+    tv_add_text(t, R_NORMAL, e->sql && *e->sql ? e->sql : "-");
+}
+
+void events_open(console *c, int key)
+{
+    (void)key;
+    events_view *v = &c->evv;
+    if (v->grouped) {
+        if (v->sel_group < 0 || (size_t)v->sel_group >= v->ngroups)
+            return;
+        const ev_group *g = &c->ev.groups[v->group_order[v->sel_group]];
+        event_fill(c, &g->example, g);
+    } else {
+        size_t n = evlog_count(&c->ev, v->hide_ignored);
+        if (!n)
+            return;
+        long sel = selected_index(c, n);
+        const run_event *e = evlog_at(&c->ev, v->hide_ignored, sel < 0 ? n - 1 : (size_t)sel);
+        event_fill(c, e, NULL);
+    }
+    c->detail = D_EVENT;
+    ui_push(c, M_TEXT);
+}

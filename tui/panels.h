@@ -1,0 +1,48 @@
+/* panels.h - the panels of the main screen: each draws itself into a
+ * rectangle from the console's latest snapshot, and owns the keys that
+ * act on it. Key handlers take the console and the key pressed. */
+#ifndef MELEE_TUI_PANELS_H
+#define MELEE_TUI_PANELS_H
+
+#include "ui.h"
+
+/* Header: target, server, profile, seed, workload, time, rate, totals. */
+void header_draw(console *c, rect a);
+
+/* Threads: one row per worker. threads_prepare orders the rows of a new
+ * snapshot (call after each snapshot and after a sort change). */
+void threads_prepare(console *c);
+void threads_draw(console *c, rect a);
+void threads_move(console *c, int delta);
+void threads_tag(console *c, int key);
+void threads_untag_all(console *c, int key);
+void threads_sort_next(console *c, int key);
+void threads_sort_reverse(console *c, int key);
+void threads_pause(console *c, int key);
+void threads_open(console *c, int key);
+/* Refills the thread detail view (c->detail == D_THREAD). */
+void threads_detail_fill(console *c);
+/* Frees what the threads view allocated. */
+void threads_free(threads_view *tv);
+
+/* Events: the newest events, or groups by SQLSTATE + message. */
+void events_draw(console *c, rect a);
+void events_move(console *c, int delta);
+void events_toggle_ignored(console *c, int key);
+void events_toggle_grouped(console *c, int key);
+void events_open(console *c, int key);
+
+/* Objects against their limits. */
+void objects_draw(console *c, rect a);
+
+/* Faults: active, recent, what comes next. */
+void faults_draw(console *c, rect a);
+
+/* Checker verdict and anomalies (only when the snapshot's check is on). */
+void check_draw(console *c, rect a);
+void check_move(console *c, int delta);
+void check_open(console *c, int key);
+/* Refills the anomaly detail view (c->detail == D_ANOMALY). */
+void check_detail_fill(console *c);
+
+#endif

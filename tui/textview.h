@@ -1,0 +1,45 @@
+/* textview.h - a scrollable page of plain text lines (details, help):
+ * lines wrap at the screen width and carry no decoration, so what is on
+ * screen can be copied as it is. The view owns its lines. */
+#ifndef MELEE_TUI_TEXTVIEW_H
+#define MELEE_TUI_TEXTVIEW_H
+
+#include <stddef.h>
+
+#include "draw.h"
+
+typedef struct tv_line {
+    role r;
+    char *s;
+} tv_line;
+
+typedef struct textview {
+    char title[128];
+    tv_line *lines;
+    size_t n, cap;
+    int top;          /* first display row shown */
+    int rows;         /* display rows at the last draw */
+    int page;         /* rows visible at the last draw */
+} textview;
+
+/* Drops every line (keeps the scroll position; tv_reset also rewinds). */
+void tv_clear(textview *t);
+void tv_reset(textview *t, const char *title);
+
+/* Frees everything the view owns. */
+void tv_free(textview *t);
+
+/* Adds formatted text; each '\n' starts a new line. */
+void tv_add(textview *t, role r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Adds s as it is (it may hold newlines); NULL adds "-". */
+void tv_add_text(textview *t, role r, const char *s);
+
+/* Draws the lines into area, wrapping long ones, from the scroll
+ * position. */
+void tv_draw(textview *t, rect area);
+
+/* Scrolls by delta display rows (INT_MIN: top, INT_MAX: bottom). */
+void tv_scroll(textview *t, int delta);
+
+#endif
