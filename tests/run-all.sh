@@ -16,7 +16,7 @@ passed=0 failed=0 skipped=0 failures=()
 
 run_one() {  # name, command...
     local name=$1; shift
-    local log="$logdir/$name.log" start=$SECONDS rc
+    local log="$logdir/${name//\//-}.log" start=$SECONDS rc
     "$@" >"$log" 2>&1
     rc=$?
     local took=$((SECONDS - start))
