@@ -70,12 +70,18 @@ void sb_addc(sqlbuf *b, char c)
 
 void sb_printf(sqlbuf *b, const char *fmt, ...)
 {
+    /* Short output (the common case) is formatted once, into the stack. */
+    char small[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
     if (n <= 0)
         return;
+    if ((size_t)n < sizeof small) {
+        sb_addn(b, small, (size_t)n);
+        return;
+    }
     grow(b, (size_t)n);
     va_start(ap, fmt);
     vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);

@@ -103,9 +103,14 @@ bool worker_connect(worker *w)
         return false;
     }
     worker_quiet_notices(w->conn);
-    char app[64];
-    snprintf(app, sizeof app, "SET application_name = 'melee-w%d'", w->id);
-    PQclear(PQexec(w->conn, app));
+    /* The session default covers autocommit statements too: a
+     * single-statement operation runs at the run's level like the rest. */
+    char init[160];
+    snprintf(init, sizeof init,
+             "SET application_name = 'melee-w%d'; "
+             "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL %s",
+             w->id, isolation_sql(r->cfg.isolation));
+    PQclear(PQexec(w->conn, init));
     atomic_store(&w->pid, PQbackendPID(w->conn));
     w->in_txn = false;
     w->timeouts_set = false;
