@@ -8,14 +8,26 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "../actions/action.h"
+#include "sqlbuf.h"
 #include "util.h"
+#include "workload.h"
 
 /* ---- loading ---- */
+
+/* Where a weight named an action, checked once the whole profile (and its
+ * custom actions) is read. */
+typedef struct weight_mark {
+    action_list list;
+    const yaml_node_t *key;
+} weight_mark;
 
 typedef struct loader {
     const char *path;
     yaml_document_t doc;
     char *err;
+    weight_mark *marks;
+    size_t nmarks;
 } loader;
 
 static int fail_at(loader *l, const yaml_node_t *n, const char *fmt, ...)
@@ -226,6 +238,55 @@ static int on_action_weight(loader *l, yaml_node_t *k, yaml_node_t *v, run_confi
     if (get_int(l, v, "a weight", 0, 1000000, &n))
         return -1;
     config_set_weight(c, list, scalar(k), (unsigned)n);
+    l->marks = xrealloc(l->marks, (l->nmarks + 1) * sizeof *l->marks);
+    l->marks[l->nmarks++] = (weight_mark){list, k};
+    return 0;
+}
+
+static bool row_named(const action_def *rows, size_t n, action_list list, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].list == list && strcmp(rows[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* Returns true when list has an action called name: a built-in row, a
+ * row of an invariant workload, or one of the profile's custom actions.
+ * Otherwise adds the names it has to *known. */
+static bool action_exists(const run_config *c, action_list list, const char *name, sqlbuf *known)
+{
+    size_t nb, nw;
+    const action_def **builtin = actions_builtin(&nb);
+    bool found = false;
+    for (size_t i = 0; i < nb && !found; i++)
+        found = builtin[i]->list == list && strcmp(builtin[i]->name, name) == 0;
+    const workload_def *const *wls = workloads_all(&nw);
+    for (size_t i = 0; i < nw && !found; i++)
+        found = row_named(wls[i]->rows, wls[i]->nrows, list, name);
+    for (size_t i = 0; i < c->ncustom && !found; i++)
+        found = c->custom[i].list == list && strcmp(c->custom[i].name, name) == 0;
+    for (size_t i = 0; i < nb && !found; i++)
+        if (builtin[i]->list == list)
+            sb_printf(known, "%s%s", known->len ? ", " : "", builtin[i]->name);
+    free(builtin);
+    return found;
+}
+
+/* Checks every action a weight named. Returns 0 or -1 (l->err set). */
+static int check_weight_names(loader *l, const run_config *c)
+{
+    for (size_t i = 0; i < l->nmarks; i++) {
+        const char *name = scalar(l->marks[i].key);
+        sqlbuf known = SQLBUF_INIT;
+        if (!action_exists(c, l->marks[i].list, name, &known)) {
+            fail_at(l, l->marks[i].key, "unknown action '%s' in list %s (it has: %s)", name,
+                    action_list_name(l->marks[i].list), sb_str(&known));
+            sb_free(&known);
+            return -1;
+        }
+        sb_free(&known);
+    }
     return 0;
 }
 
@@ -528,6 +589,9 @@ int profile_load(const char *path, run_config *c, char **err)
     yaml_node_t *root = yaml_document_get_root_node(&l.doc);
     if (root && !(root->type == YAML_SCALAR_NODE && !*scalar(root)))
         rc = each_pair(&l, root, "the profile", on_top, c, NULL);
+    if (rc == 0)
+        rc = check_weight_names(&l, c);
+    free(l.marks);
     if (rc == 0 && !c->profile_name) {
         const char *base = strrchr(path, '/');
         base = base ? base + 1 : path;
