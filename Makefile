@@ -60,20 +60,33 @@ $(DEPS_OK):
 	fi
 	@mkdir -p $(BUILD) && touch $@
 
+# One short line per step; `make V=1` shows the full commands.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n'
+endif
+
 $(BUILD)/obj/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	$(say) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libmelee.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(say) AR $@
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/melee: $(MAIN_OBJ) $(BUILD)/libmelee.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LIBS)
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmelee.a | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -I. -o $@ $< $(BUILD)/libmelee.a $(ALL_LIBS) -lcmocka
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) -I. -o $@ $< $(BUILD)/libmelee.a $(ALL_LIBS) -lcmocka
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
 
