@@ -87,43 +87,24 @@ static act_result create_role(actx *a)
     return create_simple(a, OBJ_ROLE, "melee_r", false, role_sql);
 }
 
-/* Locks one object of kind k (and its schema, when it has one). */
-static bool lock_kind(actx *a, obj_kind k, bool for_drop, held h[2])
-{
-    memset(h, 0, 2 * sizeof *h);
-    if (!held_pick(a, OBJ_MASK(k), for_drop, false, &h[0]))
-        return false;
-    held_schema_of(a, &h[0], &h[1]);
-    if (held_lock(a, h, 2))
-        return true;
-    held_release(a, h, 2);
-    return false;
-}
-
-static void unlock_kind(actx *a, held h[2])
-{
-    held_unlock(h, 2);
-    held_release(a, h, 2);
-}
-
 static act_result drop_schema(actx *a)
 {
     held h[2];
-    if (!lock_kind(a, OBJ_SCHEMA, true, h))
+    if (!held_lock_with_schema(a, OBJ_SCHEMA, true, h))
         return ACT_SKIP;
     bool cascade = rng_chance(a->rng, 0.7);
     sb_printf(&a->sql, "DROP SCHEMA %s%s", h[0].d.qname, cascade ? " CASCADE" : "");
     bool ok = ax_exec(a, sb_str(&a->sql));
     if (ok)
         catalog_drop(a->cat, h[0].o, cascade);
-    unlock_kind(a, h);
+    held_unlock_release(a, h, 2);
     return act_of(ok);
 }
 
 static act_result rename_schema(actx *a)
 {
     held h[2];
-    if (!lock_kind(a, OBJ_SCHEMA, false, h))
+    if (!held_lock_with_schema(a, OBJ_SCHEMA, false, h))
         return ACT_SKIP;
     char name[CAT_NAME_LEN];
     snprintf(name, sizeof name, "melee_s%llu", (unsigned long long)catalog_next_id(a->cat));
@@ -134,20 +115,20 @@ static act_result rename_schema(actx *a)
         snprintf(h[0].d.name, sizeof h[0].d.name, "%s", name);
         catalog_update(a->cat, h[0].o, &h[0].d);
     }
-    unlock_kind(a, h);
+    held_unlock_release(a, h, 2);
     return act_of(ok);
 }
 
 static act_result drop_sequence(actx *a)
 {
     held h[2];
-    if (!lock_kind(a, OBJ_SEQUENCE, true, h))
+    if (!held_lock_with_schema(a, OBJ_SEQUENCE, true, h))
         return ACT_SKIP;
     sb_printf(&a->sql, "DROP SEQUENCE %s", h[0].d.qname);
     bool ok = ax_exec(a, sb_str(&a->sql));
     if (ok)
         catalog_drop(a->cat, h[0].o, false);
-    unlock_kind(a, h);
+    held_unlock_release(a, h, 2);
     return act_of(ok);
 }
 
@@ -156,7 +137,7 @@ static act_result drop_sequence(actx *a)
 static act_result drop_role(actx *a)
 {
     held h[2];
-    if (!lock_kind(a, OBJ_ROLE, true, h))
+    if (!held_lock_with_schema(a, OBJ_ROLE, true, h))
         return ACT_SKIP;
     sb_printf(&a->sql, "DROP OWNED BY %s", h[0].d.qname);
     bool ok = ax_exec(a, sb_str(&a->sql));
@@ -167,7 +148,7 @@ static act_result drop_role(actx *a)
     }
     if (ok)
         catalog_drop(a->cat, h[0].o, false);
-    unlock_kind(a, h);
+    held_unlock_release(a, h, 2);
     return act_of(ok);
 }
 
@@ -229,7 +210,7 @@ static act_result revoke(actx *a)
 static act_result ddl_in_txn(actx *a)
 {
     held h[2];
-    if (!lock_kind(a, OBJ_TABLE, false, h))
+    if (!held_lock_with_schema(a, OBJ_TABLE, false, h))
         return ACT_SKIP;
     cat_desc *t = &h[0].d;
     bool have_index = catalog_reserve(a->cat, OBJ_INDEX);
@@ -276,7 +257,7 @@ static act_result ddl_in_txn(actx *a)
     }
     if (have_index)
         catalog_unreserve(a->cat, OBJ_INDEX);
-    unlock_kind(a, h);
+    held_unlock_release(a, h, 2);
     return res;
 }
 

@@ -15,27 +15,6 @@
 #define MAX_NEW_TABLE_COLS 8
 #define INITIAL_ROWS 20
 
-/* The table to change (locked) and its schema (locked too, so that the
- * schema cannot go while the statement runs). Returns false, holding
- * nothing, when there is none. */
-static bool lock_table(actx *a, held h[2], bool for_drop)
-{
-    memset(h, 0, 2 * sizeof *h);
-    if (!held_pick(a, OBJ_MASK(OBJ_TABLE), for_drop, false, &h[0]))
-        return false;
-    held_schema_of(a, &h[0], &h[1]);
-    if (held_lock(a, h, 2))
-        return true;
-    held_release(a, h, 2);
-    return false;
-}
-
-static void unlock_table(actx *a, held h[2])
-{
-    held_unlock(h, 2);
-    held_release(a, h, 2);
-}
-
 static act_result create_table(actx *a)
 {
     bool temp = rng_chance(a->rng, 0.15);
@@ -76,7 +55,7 @@ static act_result create_table(actx *a)
 static act_result drop_table(actx *a)
 {
     held h[2];
-    if (!lock_table(a, h, true))
+    if (!held_lock_with_schema(a, OBJ_TABLE, true, h))
         return ACT_SKIP;
     bool cascade = rng_chance(a->rng, 0.5);
     sb_printf(&a->sql, "DROP TABLE %s%s%s", rng_chance(a->rng, 0.3) ? "IF EXISTS " : "",
@@ -84,14 +63,14 @@ static act_result drop_table(actx *a)
     bool ok = ax_exec(a, sb_str(&a->sql));
     if (ok)
         catalog_drop(a->cat, h[0].o, cascade);
-    unlock_table(a, h);
+    held_unlock_release(a, h, 2);
     return act_of(ok);
 }
 
 static act_result add_column(actx *a)
 {
     held h[2];
-    if (!lock_table(a, h, false))
+    if (!held_lock_with_schema(a, OBJ_TABLE, false, h))
         return ACT_SKIP;
     act_result res = ACT_SKIP;
     cat_desc *d = &h[0].d;
@@ -107,7 +86,7 @@ static act_result add_column(actx *a)
         }
         res = act_of(ok);
     }
-    unlock_table(a, h);
+    held_unlock_release(a, h, 2);
     return res;
 }
 
@@ -120,7 +99,7 @@ static int pick_column(actx *a, const cat_desc *d)
 static act_result drop_column(actx *a)
 {
     held h[2];
-    if (!lock_table(a, h, false))
+    if (!held_lock_with_schema(a, OBJ_TABLE, false, h))
         return ACT_SKIP;
     cat_desc *d = &h[0].d;
     int i = d->ncols > 2 ? pick_column(a, d) : -1;   /* keep one besides id */
@@ -139,14 +118,14 @@ static act_result drop_column(actx *a)
         }
         res = act_of(ok);
     }
-    unlock_table(a, h);
+    held_unlock_release(a, h, 2);
     return res;
 }
 
 static act_result rename_column(actx *a)
 {
     held h[2];
-    if (!lock_table(a, h, false))
+    if (!held_lock_with_schema(a, OBJ_TABLE, false, h))
         return ACT_SKIP;
     cat_desc *d = &h[0].d;
     int i = pick_column(a, d);
@@ -165,7 +144,7 @@ static act_result rename_column(actx *a)
         }
         res = act_of(ok);
     }
-    unlock_table(a, h);
+    held_unlock_release(a, h, 2);
     return res;
 }
 
@@ -194,7 +173,7 @@ static int type_change_for(rng_t *r, sql_type t)
 static act_result alter_column_type(actx *a)
 {
     held h[2];
-    if (!lock_table(a, h, false))
+    if (!held_lock_with_schema(a, OBJ_TABLE, false, h))
         return ACT_SKIP;
     cat_desc *d = &h[0].d;
     int i = pick_column(a, d);
@@ -214,14 +193,14 @@ static act_result alter_column_type(actx *a)
         }
         res = act_of(ok);
     }
-    unlock_table(a, h);
+    held_unlock_release(a, h, 2);
     return res;
 }
 
 static act_result set_default(actx *a)
 {
     held h[2];
-    if (!lock_table(a, h, false))
+    if (!held_lock_with_schema(a, OBJ_TABLE, false, h))
         return ACT_SKIP;
     cat_desc *d = &h[0].d;
     int i = pick_column(a, d);
@@ -244,14 +223,14 @@ static act_result set_default(actx *a)
         }
         res = act_of(ok);
     }
-    unlock_table(a, h);
+    held_unlock_release(a, h, 2);
     return res;
 }
 
 static act_result rename_table(actx *a)
 {
     held h[2];
-    if (!lock_table(a, h, false))
+    if (!held_lock_with_schema(a, OBJ_TABLE, false, h))
         return ACT_SKIP;
     cat_desc *d = &h[0].d;
     char name[CAT_NAME_LEN];
@@ -263,14 +242,14 @@ static act_result rename_table(actx *a)
         snprintf(d->name, sizeof d->name, "%s", name);
         catalog_update(a->cat, h[0].o, d);
     }
-    unlock_table(a, h);
+    held_unlock_release(a, h, 2);
     return act_of(ok);
 }
 
 static act_result truncate_table(actx *a)
 {
     held h[2];
-    if (!lock_table(a, h, false))
+    if (!held_lock_with_schema(a, OBJ_TABLE, false, h))
         return ACT_SKIP;
     sb_printf(&a->sql, "TRUNCATE %s%s%s", h[0].d.qname,
               rng_chance(a->rng, 0.5) ? " RESTART IDENTITY" : "",
@@ -278,7 +257,7 @@ static act_result truncate_table(actx *a)
     bool ok = ax_exec(a, sb_str(&a->sql));
     if (ok)
         catalog_add_rows(a->cat, h[0].o, -h[0].d.rows);
-    unlock_table(a, h);
+    held_unlock_release(a, h, 2);
     return act_of(ok);
 }
 

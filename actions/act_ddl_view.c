@@ -87,25 +87,6 @@ static act_result create_matview(actx *a)
     return create_view_kind(a, OBJ_MATVIEW);
 }
 
-/* Locks an object of kind k and its schema. Returns false holding nothing. */
-static bool lock_with_schema(actx *a, obj_kind k, bool for_drop, held h[2])
-{
-    memset(h, 0, 2 * sizeof *h);
-    if (!held_pick(a, OBJ_MASK(k), for_drop, false, &h[0]))
-        return false;
-    held_schema_of(a, &h[0], &h[1]);
-    if (held_lock(a, h, 2))
-        return true;
-    held_release(a, h, 2);
-    return false;
-}
-
-static void unlock_both(actx *a, held h[2])
-{
-    held_unlock(h, 2);
-    held_release(a, h, 2);
-}
-
 /* Strips trailing blanks and a semicolon from s in place. */
 static void strip_statement_end(char *s)
 {
@@ -118,7 +99,7 @@ static void strip_statement_end(char *s)
 static act_result replace_view(actx *a)
 {
     held h[2];
-    if (!lock_with_schema(a, OBJ_VIEW, false, h))
+    if (!held_lock_with_schema(a, OBJ_VIEW, false, h))
         return ACT_SKIP;
     cat_desc *d = &h[0].d;
     act_result res = ACT_SKIP;
@@ -146,7 +127,7 @@ static act_result replace_view(actx *a)
             res = act_of(ok);
         }
     }
-    unlock_both(a, h);
+    held_unlock_release(a, h, 2);
     return res;
 }
 
@@ -158,7 +139,7 @@ static const char *kind_word(obj_kind k)
 static act_result drop_kind(actx *a, obj_kind k)
 {
     held h[2];
-    if (!lock_with_schema(a, k, true, h))
+    if (!held_lock_with_schema(a, k, true, h))
         return ACT_SKIP;
     bool cascade = rng_chance(a->rng, 0.4);
     bool concurrently = k == OBJ_INDEX && !cascade && rng_chance(a->rng, 0.3);
@@ -167,7 +148,7 @@ static act_result drop_kind(actx *a, obj_kind k)
     bool ok = ax_exec_outside_txn(a, sb_str(&a->sql));
     if (ok)
         catalog_drop(a->cat, h[0].o, cascade);
-    unlock_both(a, h);
+    held_unlock_release(a, h, 2);
     return act_of(ok);
 }
 
@@ -190,7 +171,7 @@ static act_result rename_view(actx *a)
 {
     obj_kind k = rng_chance(a->rng, 0.7) ? OBJ_VIEW : OBJ_MATVIEW;
     held h[2];
-    if (!lock_with_schema(a, k, false, h))
+    if (!held_lock_with_schema(a, k, false, h))
         return ACT_SKIP;
     cat_desc *d = &h[0].d;
     char name[CAT_NAME_LEN];
@@ -203,21 +184,21 @@ static act_result rename_view(actx *a)
         snprintf(d->name, sizeof d->name, "%s", name);
         catalog_update(a->cat, h[0].o, d);
     }
-    unlock_both(a, h);
+    held_unlock_release(a, h, 2);
     return act_of(ok);
 }
 
 static act_result refresh_matview(actx *a)
 {
     held h[2];
-    if (!lock_with_schema(a, OBJ_MATVIEW, false, h))
+    if (!held_lock_with_schema(a, OBJ_MATVIEW, false, h))
         return ACT_SKIP;
     bool concurrently = h[0].d.has_unique_index && rng_chance(a->rng, 0.6);
     bool no_data = !concurrently && rng_chance(a->rng, 0.05);
     sb_printf(&a->sql, "REFRESH MATERIALIZED VIEW %s%s%s", concurrently ? "CONCURRENTLY " : "",
               h[0].d.qname, no_data ? " WITH NO DATA" : "");
     bool ok = ax_exec_outside_txn(a, sb_str(&a->sql));
-    unlock_both(a, h);
+    held_unlock_release(a, h, 2);
     return act_of(ok);
 }
 
@@ -242,7 +223,7 @@ static act_result create_index(actx *a)
     static const char *const METHODS[] = {"btree", "btree", "btree", "hash", "brin"};
     obj_kind k = rng_chance(a->rng, 0.8) ? OBJ_TABLE : OBJ_MATVIEW;
     held h[2];
-    if (!lock_with_schema(a, k, false, h))
+    if (!held_lock_with_schema(a, k, false, h))
         return ACT_SKIP;
     cat_desc *rel = &h[0].d;
     act_result res = ACT_SKIP;
@@ -274,7 +255,7 @@ static act_result create_index(actx *a)
         }
         res = act_of(ok);
     }
-    unlock_both(a, h);
+    held_unlock_release(a, h, 2);
     return res;
 }
 

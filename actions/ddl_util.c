@@ -86,6 +86,24 @@ void held_release(actx *a, held *h, int n)
     }
 }
 
+bool held_lock_with_schema(actx *a, obj_kind k, bool for_drop, held h[2])
+{
+    memset(h, 0, 2 * sizeof *h);
+    if (!held_pick(a, OBJ_MASK(k), for_drop, false, &h[0]))
+        return false;
+    held_schema_of(a, &h[0], &h[1]);
+    if (held_lock(a, h, 2))
+        return true;
+    held_release(a, h, 2);
+    return false;
+}
+
+void held_unlock_release(actx *a, held *h, int n)
+{
+    held_unlock(h, n);
+    held_release(a, h, n);
+}
+
 void held_schema_of(actx *a, const held *obj, held *schema)
 {
     schema->o = catalog_schema_of(a->cat, obj->o);

@@ -36,6 +36,15 @@ void held_unlock(held *h, int n);
 /* Drops the references of n held objects (NULL entries are skipped). */
 void held_release(actx *a, held *h, int n);
 
+/* Picks an object of kind k and locks it together with its schema (h[0]
+ * the object, h[1] the schema or nothing). Returns false, holding
+ * nothing, when there is none or it went meanwhile. */
+bool held_lock_with_schema(actx *a, obj_kind k, bool for_drop, held h[2]);
+
+/* Unlocks and releases what held_lock_with_schema (or held_lock on n
+ * picked entries) holds. */
+void held_unlock_release(actx *a, held *h, int n);
+
 /* The schema that contains h's object, picked for locking together with it
  * (h->o == NULL when there is none: temp objects). */
 void held_schema_of(actx *a, const held *obj, held *schema);
