@@ -132,65 +132,128 @@ static act_result drop_sequence(actx *a)
     return act_of(ok);
 }
 
-/* DROP OWNED BY revokes the role's privileges first, so that DROP ROLE
- * can succeed. */
+/* The SQL keyword naming an object of kind k after GRANT/REVOKE ... ON. */
+static const char *privilege_target(obj_kind k)
+{
+    return k == OBJ_SCHEMA ? "SCHEMA" : k == OBJ_SEQUENCE ? "SEQUENCE" : "TABLE";
+}
+
+/* Objects whose privileges one round of drop_role revokes: with the role
+ * and their schemas they stay within what held_lock takes at once. */
+#define REVOKE_BATCH 3
+
+typedef enum round_result {
+    ROUND_MORE,     /* privileges revoked, more remain */
+    ROUND_DROPPED,  /* the role is gone */
+    ROUND_FAILED,   /* a statement failed */
+    ROUND_SKIPPED   /* the role or an object went meanwhile */
+} round_result;
+
+/* One round of dropping a role: locks it with up to REVOKE_BATCH objects it
+ * holds privileges on (and their schemas), revokes those, and once none is
+ * left drops what it owns and the role itself, still under the locks, so
+ * that no catalog row is updated under another worker's DDL. */
+static round_result drop_role_round(actx *a, held *role)
+{
+    held h[1 + 2 * REVOKE_BATCH];
+    memset(h, 0, sizeof h);
+    h[0] = *role;
+    uint64_t ids[CAT_MAX_GRANTS];
+    int n = catalog_grants(a->cat, role->o, ids), k = 1, i = 0;
+    for (; i < n && k < (int)ARRAY_LEN(h); i++) {
+        h[k].o = catalog_find(a->cat, ids[i]);
+        if (!h[k].o || !catalog_describe(a->cat, h[k].o, &h[k].d)) {
+            catalog_release(a->cat, h[k].o);
+            h[k].o = NULL;
+            catalog_forget_grant(a->cat, role->o, ids[i]);
+            continue;
+        }
+        held_schema_of(a, &h[k], &h[k + 1]);
+        k += 2;
+    }
+    bool last = i == n;
+    round_result res = ROUND_SKIPPED;
+    if (held_lock(a, h, k)) {
+        res = last ? ROUND_DROPPED : ROUND_MORE;
+        for (int j = 1; j < k && res != ROUND_FAILED; j += 2) {
+            sb_reset(&a->sql);
+            sb_printf(&a->sql, "REVOKE ALL ON %s %s FROM %s", privilege_target(h[j].d.kind),
+                      h[j].d.qname, h[0].d.qname);
+            if (!ax_exec(a, sb_str(&a->sql)))
+                res = ROUND_FAILED;
+            else
+                catalog_forget_grant(a->cat, role->o, h[j].d.id);
+        }
+        if (res == ROUND_DROPPED) {
+            sb_reset(&a->sql);
+            sb_printf(&a->sql, "DROP OWNED BY %s", h[0].d.qname);
+            bool ok = ax_exec(a, sb_str(&a->sql));
+            sb_reset(&a->sql);
+            sb_printf(&a->sql, "DROP ROLE %s", h[0].d.qname);
+            if (ok && ax_exec(a, sb_str(&a->sql)))
+                catalog_drop(a->cat, role->o, false);
+            else
+                res = ROUND_FAILED;
+        }
+        held_unlock(h, k);
+    }
+    held_release(a, h + 1, k - 1);
+    return res;
+}
+
+/* Revokes the role's privileges object by object under their locks, then
+ * drops it (DROP OWNED BY, DROP ROLE). */
 static act_result drop_role(actx *a)
 {
-    held h[2];
-    if (!held_lock_with_schema(a, OBJ_ROLE, true, h))
+    held role;
+    if (!held_pick(a, OBJ_MASK(OBJ_ROLE), true, false, &role))
         return ACT_SKIP;
-    sb_printf(&a->sql, "DROP OWNED BY %s", h[0].d.qname);
-    bool ok = ax_exec(a, sb_str(&a->sql));
-    if (ok) {
-        sb_reset(&a->sql);
-        sb_printf(&a->sql, "DROP ROLE %s", h[0].d.qname);
-        ok = ax_exec(a, sb_str(&a->sql));
-    }
-    if (ok)
-        catalog_drop(a->cat, h[0].o, false);
-    held_unlock_release(a, h, 2);
-    return act_of(ok);
+    round_result r = ROUND_MORE;
+    for (int round = 0; round < CAT_MAX_GRANTS && r == ROUND_MORE; round++)
+        r = drop_role_round(a, &role);
+    held_release(a, &role, 1);
+    return r == ROUND_DROPPED ? ACT_OK : r == ROUND_FAILED ? ACT_FAIL : ACT_SKIP;
 }
 
 /* GRANT or REVOKE a privilege on a relation, schema or sequence, or a
- * role membership. Roles dropped meanwhile give errors expected under
- * DDL. */
+ * role membership, with the role, the object and its schema locked (the
+ * server updates the object's catalog row without a lock of its own).
+ * Granted privileges are tracked on the role for drop_role. */
 static act_result grant_revoke(actx *a, bool grant)
 {
     static const char *const TABLE_PRIVS[] = {"SELECT", "INSERT", "UPDATE", "DELETE",
                                               "TRUNCATE", "ALL PRIVILEGES", "SELECT, UPDATE"};
-    held role, obj = {0};
-    if (!held_pick(a, OBJ_MASK(OBJ_ROLE), false, false, &role))
-        return ACT_SKIP;
-    const char *verb = grant ? "GRANT" : "REVOKE";
-    const char *dir = grant ? "TO" : "FROM";
+    held h[3] = {{0}}; /* the role, the object, the object's schema */
     unsigned mask = OBJ_RELATIONS | OBJ_MASK(OBJ_SCHEMA) | OBJ_MASK(OBJ_SEQUENCE) |
                     OBJ_MASK(OBJ_ROLE);
+    if (!held_pick(a, OBJ_MASK(OBJ_ROLE), false, false, &h[0]))
+        return ACT_SKIP;
     act_result res = ACT_SKIP;
-    if (held_pick(a, mask, false, true, &obj)) {
-        const char *who = role.d.qname;
-        switch (obj.d.kind) {
-        case OBJ_SCHEMA:
-            sb_printf(&a->sql, "%s USAGE ON SCHEMA %s %s %s", verb, obj.d.qname, dir, who);
-            break;
-        case OBJ_SEQUENCE:
-            sb_printf(&a->sql, "%s USAGE ON SEQUENCE %s %s %s", verb, obj.d.qname, dir, who);
-            break;
-        case OBJ_ROLE:
-            if (obj.o == role.o)
-                goto out;
-            sb_printf(&a->sql, "%s %s %s %s", verb, obj.d.qname, dir, who);
-            break;
-        default:
-            sb_printf(&a->sql, "%s %s ON %s %s %s", verb,
-                      TABLE_PRIVS[rng_pick(a->rng, ARRAY_LEN(TABLE_PRIVS))], obj.d.qname, dir,
+    if (!held_pick(a, mask, false, true, &h[1]) || h[1].o == h[0].o)
+        goto out;
+    held_schema_of(a, &h[1], &h[2]);
+    if (!held_lock(a, h, 3))
+        goto out;
+    obj_kind k = h[1].d.kind;
+    if (!grant || k == OBJ_ROLE || catalog_grant_room(a->cat, h[0].o, h[1].d.id)) {
+        const char *verb = grant ? "GRANT" : "REVOKE", *dir = grant ? "TO" : "FROM";
+        const char *obj = h[1].d.qname, *who = h[0].d.qname;
+        if (k == OBJ_ROLE)
+            sb_printf(&a->sql, "%s %s %s %s", verb, obj, dir, who);
+        else if (k == OBJ_SCHEMA || k == OBJ_SEQUENCE)
+            sb_printf(&a->sql, "%s USAGE ON %s %s %s %s", verb, privilege_target(k), obj, dir,
                       who);
-        }
-        res = act_of(ax_exec(a, sb_str(&a->sql)));
+        else
+            sb_printf(&a->sql, "%s %s ON %s %s %s", verb,
+                      TABLE_PRIVS[rng_pick(a->rng, ARRAY_LEN(TABLE_PRIVS))], obj, dir, who);
+        bool ok = ax_exec(a, sb_str(&a->sql));
+        if (ok && grant && k != OBJ_ROLE)
+            catalog_add_grant(a->cat, h[0].o, h[1].d.id);
+        res = act_of(ok);
     }
+    held_unlock(h, 3);
 out:
-    held_release(a, &obj, 1);
-    held_release(a, &role, 1);
+    held_release(a, h, 3);
     return res;
 }
 

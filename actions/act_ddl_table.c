@@ -262,23 +262,31 @@ static act_result truncate_table(actx *a)
 }
 
 /* VACUUM / ANALYZE of a relation (no object lock: maintenance runs beside
- * everything else) or, rarely, of the whole database. */
+ * everything else) or, rarely, of the whole database. VACUUM FULL is the
+ * exception: it rewrites the relation and updates its catalog row, so it
+ * holds the relation's lock like other DDL (GRANT updates that row too). */
 static act_result vacuum_analyze(actx *a)
 {
     static const char *const COMMANDS[] = {"VACUUM", "VACUUM (ANALYZE)", "ANALYZE",
                                            "VACUUM (FREEZE, VERBOSE)", "VACUUM (FULL)",
                                            "VACUUM (INDEX_CLEANUP OFF, TRUNCATE false)"};
     const char *cmd = COMMANDS[rng_pick(a->rng, ARRAY_LEN(COMMANDS))];
-    held t = {0};
-    if (rng_chance(a->rng, 0.05) && strstr(cmd, "FULL") == NULL) {
+    bool full = strstr(cmd, "FULL") != NULL;
+    held h[2] = {{0}};
+    if (rng_chance(a->rng, 0.05) && !full) {
         sb_add(&a->sql, cmd);
     } else {
-        if (!held_pick(a, OBJ_MASK(OBJ_TABLE) | OBJ_MASK(OBJ_MATVIEW), false, false, &t))
+        obj_kind k = rng_chance(a->rng, 0.8) ? OBJ_TABLE : OBJ_MATVIEW;
+        if (full ? !held_lock_with_schema(a, k, false, h)
+                 : !held_pick(a, OBJ_MASK(k), false, false, &h[0]))
             return ACT_SKIP;
-        sb_printf(&a->sql, "%s %s", cmd, t.d.qname);
+        sb_printf(&a->sql, "%s %s", cmd, h[0].d.qname);
     }
     bool ok = ax_exec_outside_txn(a, sb_str(&a->sql));
-    held_release(a, &t, 1);
+    if (full)
+        held_unlock_release(a, h, 2);
+    else
+        held_release(a, h, 1);
     return act_of(ok);
 }
 

@@ -95,7 +95,10 @@ static void strip_statement_end(char *s)
         s[--n] = '\0';
 }
 
-/* CREATE OR REPLACE VIEW keeping the old columns and adding one. */
+/* CREATE OR REPLACE VIEW keeping the old columns and adding one, in one
+ * transaction that locks the view first: pg_get_viewdef reads the newest
+ * catalog, and a base relation dropped (CASCADE) meanwhile would make it
+ * fail with an internal error; with the view locked such a drop waits. */
 static act_result replace_view(actx *a)
 {
     held h[2];
@@ -105,7 +108,9 @@ static act_result replace_view(actx *a)
     act_result res = ACT_SKIP;
     const char *params[] = {d->qname};
     if (d->ncols < CAT_MAX_COLUMNS) {
-        if (!ax_exec_params(a, "SELECT pg_catalog.pg_get_viewdef($1::regclass)", 1, params)) {
+        sb_printf(&a->sql, "LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", d->qname);
+        if (!ax_begin(a) || !ax_exec(a, sb_str(&a->sql)) ||
+            !ax_exec_params(a, "SELECT pg_catalog.pg_get_viewdef($1::regclass)", 1, params)) {
             res = ACT_FAIL;
         } else if (ax_ntuples(a) == 1 && ax_value(a, 0, 0)) {
             char *def = xstrdup(ax_value(a, 0, 0));
@@ -119,7 +124,7 @@ static act_result replace_view(actx *a)
             gen_literal(&a->sql, a->rng, c->type, true);
             sb_printf(&a->sql, " AS c%d FROM (%s) AS q", d->ncols, def);
             free(def);
-            bool ok = ax_exec(a, sb_str(&a->sql));
+            bool ok = ax_exec(a, sb_str(&a->sql)) && ax_commit(a);
             if (ok) {
                 d->ncols++;
                 catalog_update(a->cat, h[0].o, d);
@@ -127,6 +132,8 @@ static act_result replace_view(actx *a)
             res = act_of(ok);
         }
     }
+    if (res == ACT_SKIP)
+        ax_rollback(a);
     held_unlock_release(a, h, 2);
     return res;
 }

@@ -18,6 +18,8 @@ struct cat_obj {
     cat_obj *schema;            /* referenced */
     cat_obj *deps[CAT_MAX_DEPS];/* referenced */
     int ndeps;
+    uint64_t grants[CAT_MAX_GRANTS]; /* roles: ids of objects granted to them (catalog.mu) */
+    int ngrants;
 };
 
 typedef struct obj_array {
@@ -292,6 +294,52 @@ bool catalog_update(catalog *c, cat_obj *o, const cat_desc *d)
     }
     pthread_mutex_unlock(&c->mu);
     return alive;
+}
+
+bool catalog_add_grant(catalog *c, cat_obj *role, uint64_t obj_id)
+{
+    pthread_mutex_lock(&c->mu);
+    bool ok = true;
+    int i = 0;
+    while (i < role->ngrants && role->grants[i] != obj_id)
+        i++;
+    if (i == role->ngrants) {
+        ok = role->ngrants < CAT_MAX_GRANTS;
+        if (ok)
+            role->grants[role->ngrants++] = obj_id;
+    }
+    pthread_mutex_unlock(&c->mu);
+    return ok;
+}
+
+bool catalog_grant_room(catalog *c, cat_obj *role, uint64_t obj_id)
+{
+    pthread_mutex_lock(&c->mu);
+    bool room = role->ngrants < CAT_MAX_GRANTS;
+    for (int i = 0; !room && i < role->ngrants; i++)
+        room = role->grants[i] == obj_id;
+    pthread_mutex_unlock(&c->mu);
+    return room;
+}
+
+int catalog_grants(catalog *c, cat_obj *role, uint64_t ids[CAT_MAX_GRANTS])
+{
+    pthread_mutex_lock(&c->mu);
+    int n = role->ngrants;
+    memcpy(ids, role->grants, (size_t)n * sizeof *ids);
+    pthread_mutex_unlock(&c->mu);
+    return n;
+}
+
+void catalog_forget_grant(catalog *c, cat_obj *role, uint64_t obj_id)
+{
+    pthread_mutex_lock(&c->mu);
+    for (int i = 0; i < role->ngrants; i++)
+        if (role->grants[i] == obj_id) {
+            role->grants[i] = role->grants[--role->ngrants];
+            break;
+        }
+    pthread_mutex_unlock(&c->mu);
 }
 
 void catalog_add_rows(catalog *c, cat_obj *o, int64_t delta)

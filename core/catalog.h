@@ -36,6 +36,7 @@ typedef enum obj_kind {
 #define CAT_QNAME_LEN (2 * CAT_NAME_LEN + 8)
 #define CAT_MAX_COLUMNS 48
 #define CAT_MAX_DEPS 4
+#define CAT_MAX_GRANTS 16
 
 typedef struct cat_column {
     char name[CAT_NAME_LEN];
@@ -114,6 +115,20 @@ cat_obj *catalog_add(catalog *c, const cat_desc *d, cat_obj *schema, cat_obj *co
 /* Replaces the mutable metadata (name, columns, rows, has_unique_index) of
  * a live object from d. Returns false when it is no longer alive. */
 bool catalog_update(catalog *c, cat_obj *o, const cat_desc *d);
+
+/* Privileges granted to a role, tracked so that dropping the role can
+ * revoke them under the objects' locks (PostgreSQL's GRANT, REVOKE and
+ * DROP OWNED update catalog rows without locking the objects, so they
+ * must not race other DDL on the same object).
+ *
+ * catalog_add_grant records that role holds privileges on obj_id; it
+ * returns false when the role's list is full. catalog_grant_room says
+ * whether it would succeed. catalog_grants copies the list and returns its
+ * length; catalog_forget_grant removes one entry. */
+bool catalog_add_grant(catalog *c, cat_obj *role, uint64_t obj_id);
+bool catalog_grant_room(catalog *c, cat_obj *role, uint64_t obj_id);
+int catalog_grants(catalog *c, cat_obj *role, uint64_t ids[CAT_MAX_GRANTS]);
+void catalog_forget_grant(catalog *c, cat_obj *role, uint64_t obj_id);
 
 /* Adds delta to a relation's row estimate (clamped at 0). */
 void catalog_add_rows(catalog *c, cat_obj *o, int64_t delta);
