@@ -4,8 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pgconnect.h"
 #include "run_internal.h"
 #include "util.h"
+
+/* A worker gives up one connection attempt after this long, then backs off
+ * and tries again (the server may be restarting). */
+#define CONNECT_TIMEOUT_S 30.0
 
 static const char *const STATE_NAMES[WS_COUNT] = {
     [WS_STARTING] = "starting",   [WS_CONNECTING] = "connecting", [WS_IDLE] = "idle",
@@ -93,10 +98,20 @@ void worker_quiet_notices(PGconn *c)
     PQsetNoticeProcessor(c, drop_notice, NULL);
 }
 
+static bool stop_wanted(const worker *w)
+{
+    return atomic_load(&w->stop_req) || atomic_load(&w->run->stop);
+}
+
+static bool connect_give_up(void *arg)
+{
+    return stop_wanted(arg);
+}
+
 bool worker_connect(worker *w)
 {
     run *r = w->run;
-    w->conn = PQconnectdb(r->conninfo);
+    w->conn = pg_connect_polling(r->conninfo, connect_give_up, w, CONNECT_TIMEOUT_S);
     if (!w->conn || PQstatus(w->conn) != CONNECTION_OK) {
         PQfinish(w->conn);
         w->conn = NULL;
@@ -128,11 +143,6 @@ void worker_disconnect(worker *w)
     atomic_store(&w->pid, 0);
     if (w->id >= 0)
         catalog_drop_temp(w->run->cat, w->id);
-}
-
-static bool stop_wanted(const worker *w)
-{
-    return atomic_load(&w->stop_req) || atomic_load(&w->run->stop);
 }
 
 /* Sleeps up to ms in small steps, returning early when stopping. */
