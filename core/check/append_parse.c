@@ -95,7 +95,7 @@ static bool parse_mop(ap_hist *a, int32_t t, json_object *j, ap_mop *m)
     const ap_txn *x = &a->txns[t];
     memset(m, 0, sizeof *m);
     m->txn = t;
-    json_object *f = json_object_array_get_idx(j, 0);
+    json_object *f = check_json_at(j, 0);
     if (!json_object_is_type(j, json_type_array) || json_object_array_length(j) != 3 ||
         !json_object_is_type(f, json_type_string) ||
         !check_json_int(json_object_array_get_idx(j, 1), &m->key))

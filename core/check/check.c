@@ -93,6 +93,21 @@ void check_result_set_example(check_result *r, const char *type, const char *exa
     }
 }
 
+size_t check_json_len(json_object *o)
+{
+    return json_object_is_type(o, json_type_array) ? json_object_array_length(o) : 0;
+}
+
+json_object *check_json_at(json_object *o, size_t i)
+{
+    return i < check_json_len(o) ? json_object_array_get_idx(o, i) : NULL;
+}
+
+const char *check_json_str(json_object *o)
+{
+    return json_object_is_type(o, json_type_string) ? json_object_get_string(o) : NULL;
+}
+
 /* Prints text with every line after the first indented by pad. */
 static void print_indented(const char *text, const char *pad, FILE *out)
 {

@@ -62,6 +62,12 @@ void check_result_add(check_result *r, const char *type, const char *example);
 /* Replaces the example of an anomaly type already added (copied). */
 void check_result_set_example(check_result *r, const char *type, const char *example);
 
+/* Safe views of the json values of a history: a hand-edited or foreign
+ * file must give a verdict (or unknown), never an assertion failure. */
+size_t check_json_len(json_object *o);                 /* 0 unless an array */
+json_object *check_json_at(json_object *o, size_t i);  /* NULL unless an array long enough */
+const char *check_json_str(json_object *o);            /* NULL unless a string */
+
 /* Prints a verdict block for people. */
 void check_result_print(const check_result *r, const char *workload, FILE *out);
 

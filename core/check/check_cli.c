@@ -36,8 +36,9 @@ static const char *guess_workload(const history *h)
         if (strcmp(op->f, "add-column") == 0 || strcmp(op->f, "create-table") == 0)
             return "default-value";
         if (strcmp(op->f, "txn") == 0 && json_object_is_type(op->value, json_type_array)) {
-            json_object *m = json_object_array_get_idx(op->value, 0);
-            const char *f = m ? json_object_get_string(json_object_array_get_idx(m, 0)) : "";
+            const char *f = check_json_str(check_json_at(check_json_at(op->value, 0), 0));
+            if (!f)
+                continue;
             if (strcmp(f, "append") == 0)
                 return "append";
             if (strcmp(f, "w") == 0)

@@ -71,6 +71,29 @@ static const char *op_from_json(json_object *rec, size_t position, hist_op *op)
     return NULL;
 }
 
+/* Parses one line into *op. Returns NULL, or what is wrong with it. */
+static const char *parse_line(json_tokener *tok, const char *line, size_t len, size_t position,
+                              hist_op *op)
+{
+    memset(op, 0, sizeof *op);
+    json_tokener_reset(tok);
+    json_object *rec = json_tokener_parse_ex(tok, line, (int)len);
+    enum json_tokener_error e = json_tokener_get_error(tok);
+    if (!rec)
+        return e == json_tokener_continue ? "incomplete JSON record"
+                                          : json_tokener_error_desc(e);
+    const char *why = NULL;
+    for (size_t i = json_tokener_get_parse_end(tok); !why && i < len; i++)
+        if (line[i] != ' ' && line[i] != '\t')
+            why = "text after the JSON record";
+    if (!why)
+        why = op_from_json(rec, position, op);
+    if (why)
+        json_object_put(op->value);
+    json_object_put(rec);
+    return why;
+}
+
 int history_read(const char *path, history *h, char **err)
 {
     memset(h, 0, sizeof *h);
@@ -86,22 +109,17 @@ int history_read(const char *path, history *h, char **err)
     int rc = 0;
     while ((len = getline(&line, &cap, f)) >= 0) {
         lineno++;
+        bool ended = len > 0 && line[len - 1] == '\n';
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             line[--len] = '\0';
         if (len == 0)
             continue;
-        json_tokener_reset(tok);
-        json_object *rec = json_tokener_parse_ex(tok, line, (int)len);
-        const char *why = NULL;
-        if (!rec)
-            why = json_tokener_error_desc(json_tokener_get_error(tok));
         hist_op op;
-        if (!why)
-            why = op_from_json(rec, h->n, &op);
-        json_object_put(rec);
+        const char *why = parse_line(tok, line, (size_t)len, h->n, &op);
         if (why) {
-            /* A run killed mid-write leaves a torn last line: keep the rest. */
-            if (fgetc(f) == EOF && h->n > 0) {
+            /* A run killed while writing leaves a last line without its
+             * newline: keep what came before it. */
+            if (!ended && h->n > 0) {
                 fprintf(stderr, "melee: %s:%zu: ignoring a torn last record (%s)\n", path,
                         lineno, why);
                 break;
