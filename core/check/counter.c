@@ -17,7 +17,7 @@
 
 typedef struct counter_walk {
     int64_t lower, upper;
-    size_t reads, adds_ok, adds_failed, adds_unknown, malformed;
+    size_t reads, adds_invoked, adds_ok, adds_failed, adds_unknown, malformed;
 } counter_walk;
 
 /* The last ok read of a process, for the monotonic-reads rule. */
@@ -74,6 +74,7 @@ int check_counter(const history *h, const check_opts *o, check_result *out)
                 w.malformed++;
                 continue;
             }
+            w.adds_invoked++;
             int64_t done = pair[i];
             if (done < 0 || h->ops[done].type != H_FAIL)
                 w.upper += v;
@@ -124,6 +125,9 @@ int check_counter(const history *h, const check_opts *o, check_result *out)
     } else if (w.malformed) {
         out->verdict = VERDICT_UNKNOWN;
         out->reason = xasprintf("%zu adds had no non-negative integer value", w.malformed);
+    } else if (w.adds_invoked == 0) {
+        out->verdict = VERDICT_UNKNOWN;
+        out->reason = xstrdup("no add was attempted, so the reads had nothing to count");
     } else {
         out->verdict = VERDICT_VALID;
     }
