@@ -1,11 +1,22 @@
 /* long_fork.c - the long-fork checker (checkers-spec.md §3.4, §6.4).
  *
  * Writes insert fresh keys ([["w", k, 1]]); reads take a whole group of
- * GROUP keys ([["r", k, v] ...]). Two reads of one group fork when each
- * saw an insert the other did not: the inserts were observed in opposite
- * orders, which snapshot isolation and stronger forbid. A read is reduced
- * to the set of its group's keys it saw (a bit mask), so each group
- * compares its distinct masks, not every pair of reads. */
+ * GROUP keys ([["r", k, v] ...], group(k) = [k - k mod GROUP, + GROUP)).
+ * Two reads of one group fork when each saw an insert the other did not:
+ * the inserts were observed in opposite orders, which snapshot isolation
+ * and stronger forbid (read committed allows it: the forks are listed but
+ * the verdict stays valid there).
+ *
+ * The history cannot be judged (unknown) when a key was written twice, or
+ * a read does not cover exactly one group, or a read shows a value no
+ * write could have put there (a key never written, a different value, or
+ * a write that definitely failed).
+ *
+ * A read is reduced to the subset of its group's keys it saw (a bit mask),
+ * so each group compares its distinct masks instead of every pair of
+ * reads. Early reads (saw nothing) and late reads (saw everything) carry
+ * no order; when every read is one of them the pass is vacuous and the
+ * verdict unknown. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,40 +29,40 @@
 #define GROUP 3
 #define MASKS (1u << GROUP)
 
-typedef struct group_reads {
+/* One ok read reduced to its group and what it saw. */
+typedef struct lf_read {
     int64_t first_key;
-    size_t count[MASKS];  /* ok reads that saw exactly this subset */
-    size_t example[MASKS]; /* history position of the first such read */
-} group_reads;
+    unsigned mask;
+    size_t pos;
+} lf_read;
+
+/* One write: the key, its value and whether it definitely failed. */
+typedef struct lf_write {
+    int64_t key, value;
+    bool failed;
+} lf_write;
 
 typedef struct lf_state {
-    group_reads *g;
-    size_t ng, capg;
-    int64_t *written;
-    size_t nwritten, capw;
-    size_t reads, writes, early, late, forks;
-    char *unknown;        /* why the history cannot be judged (owned) */
+    lf_read *r;
+    size_t nr, capr;
+    lf_write *w;
+    size_t nw, capw;
+    size_t groups, writes, early, late, forks;
+    char *unknown; /* why the history cannot be judged (owned) */
 } lf_state;
 
-static int cmp_i64(const void *a, const void *b)
+static int cmp_write(const void *a, const void *b)
 {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
+    const lf_write *x = a, *y = b;
+    return (x->key > y->key) - (x->key < y->key);
 }
 
-static group_reads *group_of(lf_state *s, int64_t first)
+static int cmp_read(const void *a, const void *b)
 {
-    for (size_t i = s->ng; i-- > 0;)
-        if (s->g[i].first_key == first)
-            return &s->g[i];
-    if (s->ng == s->capg) {
-        s->capg = s->capg ? s->capg * 2 : 64;
-        s->g = xrealloc(s->g, s->capg * sizeof *s->g);
-    }
-    group_reads *g = &s->g[s->ng++];
-    memset(g, 0, sizeof *g);
-    g->first_key = first;
-    return g;
+    const lf_read *x = a, *y = b;
+    if (x->first_key != y->first_key)
+        return x->first_key < y->first_key ? -1 : 1;
+    return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
 static void set_unknown(lf_state *s, char *why)
@@ -62,79 +73,117 @@ static void set_unknown(lf_state *s, char *why)
         free(why);
 }
 
+static const lf_write *write_of(const lf_state *s, int64_t k)
+{
+    size_t lo = 0, hi = s->nw;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->w[mid].key < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->nw && s->w[lo].key == k ? &s->w[lo] : NULL;
+}
+
+/* Returns why a read of key k showing val is impossible, or NULL. */
+static char *illegal_value(const lf_state *s, const hist_op *op, int64_t k, json_object *val)
+{
+    const lf_write *w = write_of(s, k);
+    int64_t v;
+    const char *why = NULL;
+    if (!check_json_int(val, &v))
+        why = "which is not an integer";
+    else if (!w)
+        why = "but no write wrote that key";
+    else if (w->value != v)
+        why = "but its write wrote another value";
+    else if (w->failed)
+        why = "but its write definitely failed";
+    if (!why)
+        return NULL;
+    return xasprintf("illegal read: the read at index %lld saw key %lld = %s, %s",
+                     (long long)op->index, (long long)k, json_object_to_json_string(val), why);
+}
+
 /* Records one ok read (the mop list at position pos). */
 static void add_read(const history *h, lf_state *s, size_t pos)
 {
-    json_object *mops = h->ops[pos].value;
-    size_t n = json_object_is_type(mops, json_type_array) ? json_object_array_length(mops) : 0;
+    const hist_op *op = &h->ops[pos];
+    size_t n = check_json_len(op->value);
     int64_t first = 0;
     unsigned mask = 0, keys = 0;
-    for (size_t i = 0; i < n; i++) {
-        json_object *m = json_object_array_get_idx(mops, i);
-        int64_t k, v;
-        if (json_object_array_length(m) != 3 ||
-            !check_json_int(json_object_array_get_idx(m, 1), &k)) {
-            keys = ~0u;
+    bool shape = n == GROUP;
+    for (size_t i = 0; shape && i < n; i++) {
+        json_object *m = check_json_at(op->value, i);
+        const char *f = check_json_str(check_json_at(m, 0));
+        int64_t k;
+        if (check_json_len(m) != 3 || !f || strcmp(f, "r") != 0 ||
+            !check_json_int(check_json_at(m, 1), &k)) {
+            shape = false;
             break;
         }
-        int64_t f = k - ((k % GROUP) + GROUP) % GROUP;
+        int64_t g = k - ((k % GROUP) + GROUP) % GROUP;
         if (i == 0)
-            first = f;
-        if (f != first || keys >> (k - f) & 1) {
-            keys = ~0u;
+            first = g;
+        if (g != first || (keys >> (k - g) & 1)) {
+            shape = false;
             break;
         }
-        keys |= 1u << (k - f);
-        json_object *val = json_object_array_get_idx(m, 2);
+        keys |= 1u << (k - g);
+        json_object *val = check_json_at(m, 2);
         if (!val)
             continue;
-        if (!check_json_int(val, &v) || v != 1) {
-            set_unknown(s, xasprintf("the read at index %lld saw key %lld = %s, a value no "
-                                     "write wrote (writes write 1)",
-                                     (long long)h->ops[pos].index, (long long)k,
-                                     json_object_to_json_string(val)));
+        char *why = illegal_value(s, op, k, val);
+        if (why) {
+            set_unknown(s, why);
             return;
         }
-        mask |= 1u << (k - f);
+        mask |= 1u << (k - g);
     }
-    if (keys != MASKS - 1) {
-        set_unknown(s, xasprintf("illegal history: the read at index %lld does not cover "
-                                 "exactly one group of %d keys",
-                                 (long long)h->ops[pos].index, GROUP));
+    if (!shape || keys != MASKS - 1) {
+        set_unknown(s, xasprintf("illegal history: the read at index %lld does not read "
+                                 "exactly the %d keys of one group",
+                                 (long long)op->index, GROUP));
         return;
     }
-    s->reads++;
     s->early += mask == 0;
     s->late += mask == MASKS - 1;
-    group_reads *g = group_of(s, first);
-    if (g->count[mask]++ == 0)
-        g->example[mask] = pos;
+    if (s->nr == s->capr) {
+        s->capr = s->capr ? s->capr * 2 : 256;
+        s->r = xrealloc(s->r, s->capr * sizeof *s->r);
+    }
+    s->r[s->nr++] = (lf_read){first, mask, pos};
 }
 
-static void add_write(const history *h, lf_state *s, size_t pos)
+/* Records the writes of a txn invoked at i (completion at done, or -1).
+ * Returns false when it is not a write. */
+static bool add_writes(const history *h, lf_state *s, size_t i, int64_t done)
 {
-    json_object *mops = h->ops[pos].value;
-    size_t n = json_object_is_type(mops, json_type_array) ? json_object_array_length(mops) : 0;
-    for (size_t i = 0; i < n; i++) {
-        int64_t k;
-        json_object *m = json_object_array_get_idx(mops, i);
-        if (!check_json_int(json_object_array_get_idx(m, 1), &k))
+    json_object *mops = h->ops[i].value;
+    size_t n = check_json_len(mops);
+    const char *f0 = check_json_str(check_json_at(check_json_at(mops, 0), 0));
+    if (!f0 || strcmp(f0, "w") != 0)
+        return false;
+    for (size_t j = 0; j < n; j++) {
+        json_object *m = check_json_at(mops, j);
+        const char *f = check_json_str(check_json_at(m, 0));
+        lf_write w = {0, 0, done >= 0 && h->ops[done].type == H_FAIL};
+        if (!f || strcmp(f, "w") != 0 || !check_json_int(check_json_at(m, 1), &w.key) ||
+            !check_json_int(check_json_at(m, 2), &w.value)) {
+            set_unknown(s, xasprintf("illegal history: the write at index %lld is not a list "
+                                     "of [\"w\", key, value]",
+                                     (long long)h->ops[i].index));
             continue;
-        if (s->nwritten == s->capw) {
-            s->capw = s->capw ? s->capw * 2 : 256;
-            s->written = xrealloc(s->written, s->capw * sizeof *s->written);
         }
-        s->written[s->nwritten++] = k;
+        if (s->nw == s->capw) {
+            s->capw = s->capw ? s->capw * 2 : 256;
+            s->w = xrealloc(s->w, s->capw * sizeof *s->w);
+        }
+        s->w[s->nw++] = w;
     }
     s->writes++;
-}
-
-/* True when the first micro-op of a txn value is a write. */
-static bool is_write(json_object *mops)
-{
-    json_object *m = json_object_array_get_idx(mops, 0);
-    const char *f = m ? json_object_get_string(json_object_array_get_idx(m, 0)) : NULL;
-    return f && strcmp(f, "w") == 0;
+    return true;
 }
 
 static void describe(sqlbuf *b, const history *h, size_t pos)
@@ -144,73 +193,72 @@ static void describe(sqlbuf *b, const history *h, size_t pos)
               json_object_to_json_string_ext(op->value, JSON_C_TO_STRING_PLAIN));
 }
 
-/* Compares the distinct masks of every group; records each fork. */
-static void find_forks(const history *h, lf_state *s, check_result *out)
+/* Compares the distinct masks of the group of reads r[0..n); records each
+ * fork. */
+static void group_forks(const history *h, lf_state *s, const lf_read *r, size_t n,
+                        check_result *out)
 {
-    for (size_t i = 0; i < s->ng; i++) {
-        group_reads *g = &s->g[i];
-        for (unsigned a = 0; a < MASKS; a++) {
-            for (unsigned b = a + 1; b < MASKS; b++) {
-                if (!g->count[a] || !g->count[b] || (a & ~b) == 0 || (b & ~a) == 0)
-                    continue;
-                s->forks += g->count[a] * g->count[b];
-                sqlbuf t = SQLBUF_INIT;
-                sb_printf(&t, "keys %lld..%lld: two reads saw different inserts, each missing "
-                              "one the other saw, so the inserts were observed in opposite "
-                              "orders\n  ",
-                          (long long)g->first_key, (long long)g->first_key + GROUP - 1);
-                describe(&t, h, g->example[a]);
-                sb_add(&t, "\n  ");
-                describe(&t, h, g->example[b]);
-                check_result_add(out, "long-fork", sb_str(&t));
-                out->anomalies[out->nanomalies - 1].count += g->count[a] * g->count[b] - 1;
-                sb_free(&t);
-            }
+    size_t count[MASKS] = {0}, example[MASKS] = {0};
+    for (size_t i = 0; i < n; i++)
+        if (count[r[i].mask]++ == 0)
+            example[r[i].mask] = r[i].pos;
+    for (unsigned a = 0; a < MASKS; a++) {
+        for (unsigned b = a + 1; b < MASKS; b++) {
+            if (!count[a] || !count[b] || (a & ~b) == 0 || (b & ~a) == 0)
+                continue;
+            size_t pairs = count[a] * count[b];
+            s->forks += pairs;
+            sqlbuf t = SQLBUF_INIT;
+            sb_printf(&t, "keys %lld..%lld: two reads saw different inserts, each missing one "
+                          "the other saw, so the inserts were observed in opposite orders "
+                          "(%zu such pairs)\n  ",
+                      (long long)r[0].first_key, (long long)r[0].first_key + GROUP - 1, pairs);
+            describe(&t, h, example[a]);
+            sb_add(&t, "\n  ");
+            describe(&t, h, example[b]);
+            check_result_add(out, "long-fork", sb_str(&t));
+            out->anomalies[out->nanomalies - 1].count += pairs - 1;
+            sb_free(&t);
         }
     }
 }
 
-/* Sets *s->unknown when some key was written more than once. */
+static void find_forks(const history *h, lf_state *s, check_result *out)
+{
+    qsort(s->r, s->nr, sizeof *s->r, cmp_read);
+    for (size_t i = 0, j; i < s->nr; i = j) {
+        for (j = i + 1; j < s->nr && s->r[j].first_key == s->r[i].first_key; j++)
+            ;
+        s->groups++;
+        group_forks(h, s, &s->r[i], j - i, out);
+    }
+}
+
+/* Sorts the writes; sets s->unknown when some key was written twice. */
 static void check_single_writes(lf_state *s)
 {
-    qsort(s->written, s->nwritten, sizeof *s->written, cmp_i64);
-    for (size_t i = 1; i < s->nwritten; i++)
-        if (s->written[i] == s->written[i - 1]) {
+    qsort(s->w, s->nw, sizeof *s->w, cmp_write);
+    for (size_t i = 1; i < s->nw; i++)
+        if (s->w[i].key == s->w[i - 1].key) {
             set_unknown(s, xasprintf("key %lld was written more than once, so reads cannot "
                                      "tell which write they saw",
-                                     (long long)s->written[i]));
+                                     (long long)s->w[i].key));
             return;
         }
 }
 
-int check_long_fork(const history *h, const check_opts *o, check_result *out)
+static void judge(const lf_state *s, bool allowed, check_result *out)
 {
-    memset(out, 0, sizeof *out);
-    lf_state s = {0};
-    for (size_t i = 0; i < h->n; i++) {
-        const hist_op *op = &h->ops[i];
-        if (strcmp(op->f, "txn") != 0 || !json_object_is_type(op->value, json_type_array))
-            continue;
-        bool w = is_write(op->value);
-        if (w && op->type == H_INVOKE)
-            add_write(h, &s, i);
-        else if (!w && op->type == H_OK)
-            add_read(h, &s, i);
-    }
-    check_single_writes(&s);
-    if (!s.unknown)
-        find_forks(h, &s, out);
-    bool allowed = o && o->isolation == ISO_READ_COMMITTED;
-    if (s.unknown) {
+    if (s->unknown) {
         out->verdict = VERDICT_UNKNOWN;
-        out->reason = s.unknown;
+        out->reason = xstrdup(s->unknown);
     } else if (out->nanomalies && !allowed) {
         out->verdict = VERDICT_INVALID;
         out->reason = xstrdup("long forks found, which snapshot isolation and stronger forbid");
-    } else if (s.reads == 0) {
+    } else if (s->nr == 0) {
         out->verdict = VERDICT_UNKNOWN;
         out->reason = xstrdup("no read completed ok: nothing to compare");
-    } else if (s.early + s.late == s.reads) {
+    } else if (s->early + s->late == s->nr) {
         out->verdict = VERDICT_UNKNOWN;
         out->reason = xstrdup("every read saw none or all of its group's inserts, so no read "
                               "could show an order (a vacuous pass)");
@@ -220,11 +268,36 @@ int check_long_fork(const history *h, const check_opts *o, check_result *out)
             out->reason = xstrdup("long forks found, which read committed allows (each "
                                   "statement takes its own snapshot)");
     }
+}
+
+int check_long_fork(const history *h, const check_opts *o, check_result *out)
+{
+    memset(out, 0, sizeof *out);
+    lf_state s = {0};
+    int64_t *pair = check_pair_ops(h);
+    /* Writes first: a read is judged against every write of the history. */
+    for (size_t i = 0; i < h->n; i++)
+        if (h->ops[i].type == H_INVOKE && strcmp(h->ops[i].f, "txn") == 0)
+            add_writes(h, &s, i, pair[i]);
+    check_single_writes(&s);
+    for (size_t i = 0; !s.unknown && i < h->n; i++) {
+        const hist_op *op = &h->ops[i];
+        if (op->type != H_OK || strcmp(op->f, "txn") != 0)
+            continue;
+        const char *f0 = check_json_str(check_json_at(check_json_at(op->value, 0), 0));
+        if (f0 && strcmp(f0, "r") == 0)
+            add_read(h, &s, i);
+    }
+    free(pair);
+    if (!s.unknown)
+        find_forks(h, &s, out);
+    judge(&s, o && o->isolation == ISO_READ_COMMITTED, out);
     out->stats = xasprintf("%zu ok reads over %zu groups (%zu saw no insert, %zu saw all, %zu "
                            "saw some); %zu inserts; %zu forked pairs",
-                           s.reads, s.ng, s.early, s.late, s.reads - s.early - s.late,
-                           s.writes, s.forks);
-    free(s.g);
-    free(s.written);
+                           s.nr, s.groups, s.early, s.late, s.nr - s.early - s.late, s.writes,
+                           s.forks);
+    free(s.unknown);
+    free(s.r);
+    free(s.w);
     return 0;
 }
