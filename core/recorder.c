@@ -7,12 +7,18 @@
 
 #include "util.h"
 
+/* Workers append to `pending` under `mu` (a short critical section: one
+ * file write and one array append). The checker drains pending into
+ * `checked`, which only it touches, and checks that copy without any lock
+ * workers wait on. */
 struct recorder {
     char *checker;
     check_opts opts;
-    pthread_mutex_t mu;        /* guards hist and writes to the file */
-    history hist;
+    pthread_mutex_t mu;        /* guards pending, next_index and writes to the file */
+    history pending;
+    int64_t next_index;
     hist_writer *file;
+    history checked;           /* the checker's own copy (checker thread, then finish) */
     pthread_mutex_t result_mu; /* guards result, checked_at, checked_ops, have_result */
     check_result result;
     bool have_result;
@@ -50,38 +56,37 @@ recorder *recorder_new(const char *checker, isolation iso, const char *path, cha
 void recorder_add(recorder *rc, int64_t process, hist_type type, const char *f,
                   json_object *value)
 {
-    hist_op op = {.process = process, .type = type, .time = (int64_t)now_ns()};
+    hist_op op = {.process = process, .type = type};
     snprintf(op.f, sizeof op.f, "%s", f);
     json_object_deep_copy(value, &op.value, NULL);
     pthread_mutex_lock(&rc->mu);
-    op.index = (int64_t)rc->hist.n;
+    op.index = rc->next_index++;
+    op.time = (int64_t)now_ns();  /* under the lock: times follow indexes */
     if (rc->file)
         hist_writer_add(rc->file, &op);
-    history_append(&rc->hist, &op);
+    history_append(&rc->pending, &op);
     pthread_mutex_unlock(&rc->mu);
 }
 
-/* Copies the history so far (values shared by reference). */
-static void copy_history(recorder *rc, history *out)
+/* Moves what workers recorded since the last drain into rc->checked. */
+static void drain(recorder *rc)
 {
-    memset(out, 0, sizeof *out);
     pthread_mutex_lock(&rc->mu);
-    for (size_t i = 0; i < rc->hist.n; i++) {
-        hist_op op = rc->hist.ops[i];
-        op.value = json_object_get(op.value);
-        history_append(out, &op);
-    }
+    history batch = rc->pending;
+    memset(&rc->pending, 0, sizeof rc->pending);
     pthread_mutex_unlock(&rc->mu);
+    for (size_t i = 0; i < batch.n; i++)
+        history_append(&rc->checked, &batch.ops[i]);
+    free(batch.ops); /* the values moved to rc->checked */
 }
 
 static void check_now(recorder *rc)
 {
-    history h;
-    copy_history(rc, &h);
+    drain(rc);
     check_result res;
     memset(&res, 0, sizeof res);
     char *err = NULL;
-    if (check_history(&h, rc->checker, &rc->opts, &res, &err) != 0) {
+    if (check_history(&rc->checked, rc->checker, &rc->opts, &res, &err) != 0) {
         res.verdict = VERDICT_UNKNOWN;
         res.reason = err ? err : xstrdup("checker failed");
         err = NULL;
@@ -93,9 +98,8 @@ static void check_now(recorder *rc)
     rc->result = res;
     rc->have_result = true;
     rc->checked_at = (double)(now_us() - rc->t0) / 1e6;
-    rc->checked_ops = h.n;
+    rc->checked_ops = rc->checked.n;
     pthread_mutex_unlock(&rc->result_mu);
-    history_free(&h);
 }
 
 static void *checker_main(void *arg)
@@ -143,7 +147,7 @@ void recorder_snapshot(recorder *rc, check_snap *out)
     out->verdict = -1;
     snprintf(out->checker, sizeof out->checker, "%s", rc->checker);
     pthread_mutex_lock(&rc->mu);
-    out->history_ops = rc->hist.n;
+    out->history_ops = (uint64_t)rc->next_index;
     pthread_mutex_unlock(&rc->mu);
     pthread_mutex_lock(&rc->result_mu);
     if (rc->have_result) {
@@ -186,7 +190,8 @@ void recorder_free(recorder *rc)
         recorder_finish(rc);
     if (rc->have_result)
         check_result_free(&rc->result);
-    history_free(&rc->hist);
+    history_free(&rc->pending);
+    history_free(&rc->checked);
     if (rc->file)
         hist_writer_close(rc->file);
     free(rc->checker);
