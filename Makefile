@@ -41,7 +41,12 @@ DEPS_OK  := $(BUILD)/.deps-ok
 
 .PHONY: all deps run test unit integration asan tsan bench screenshots install clean
 
-all: $(BUILD)/melee
+# The named targets build on every core.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+PARALLEL = $(MAKE) --no-print-directory -j$(NPROC)
+
+all: deps
+	@$(PARALLEL) $(BUILD)/melee
 
 # ---- dependencies: check, install with apt-get when we can, else say what ----
 deps: $(DEPS_OK)
@@ -91,17 +96,19 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmelee.a | $(DEPS_OK)
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
 
 # ---- running ----
-run: $(BUILD)/melee
+run: all
 	$(BUILD)/melee --profile profiles/default.yaml
 
 # ---- tests: unit (cmocka), integration against a real server, console via tmux ----
-test: $(BUILD)/melee $(UNIT_BIN) tsan asan
+test: deps
+	@$(PARALLEL) $(BUILD)/melee $(UNIT_BIN) tsan asan
 	@tests/run-all.sh $(BUILD)
 
-unit: $(UNIT_BIN)
+unit: deps
+	@$(PARALLEL) $(UNIT_BIN)
 	@tests/run-all.sh $(BUILD) unit
 
-integration: $(BUILD)/melee
+integration: all
 	@tests/run-all.sh $(BUILD) integration
 
 asan: deps
@@ -118,7 +125,7 @@ bench: $(BUILD)/melee
 screenshots: $(BUILD)/melee
 	@tests/screenshots.sh $(BUILD)/melee "$(SHOT_PACKAGES)"
 
-install: $(BUILD)/melee
+install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/melee/profiles
 	install -m 0755 $(BUILD)/melee $(DESTDIR)$(PREFIX)/bin/melee
 	install -m 0644 profiles/*.yaml $(DESTDIR)$(PREFIX)/share/melee/profiles/
