@@ -17,7 +17,11 @@
  *
  * History (f "txn"): [["append", k, x], ["r", k, null], ...] -> the same
  * with each read's list, [] for a key never appended to. The final step
- * reads every key used, in one transaction. */
+ * reads every key used, in one transaction.
+ *
+ * client_fault=1 (tests only): about one append in four is sent twice (a
+ * client retrying a statement that had worked), so later reads show the
+ * element twice (the checker must see duplicate-elements). */
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -152,9 +156,11 @@ static bool run_mop(actx *a, const append_params *p, bool in_txn, json_object *m
         return true;
     }
     int64_t x = json_object_get_int64(json_object_array_get_idx(m, 2));
-    if (in_txn && rng_chance(a->rng, 0.5))
-        return append_update_insert(a, table, k, x, done);
-    return append_upsert(a, table, k, x);
+    bool ok = in_txn && rng_chance(a->rng, 0.5) ? append_update_insert(a, table, k, x, done)
+                                                : append_upsert(a, table, k, x);
+    if (ok && *done && wl_client_fault(a))
+        ok = append_upsert(a, table, k, x);
+    return ok;
 }
 
 static act_result append_txn(actx *a)

@@ -6,7 +6,12 @@
  * then write the computed value, in one transaction: an oracle that loses
  * updates below serializable).
  *
- * History: add 1; read null -> the count (null if the row is gone). */
+ * History: add 1; read null -> the count (null if the row is gone).
+ *
+ * client_fault=1 (tests only): about one add in four is rolled back but
+ * reported ok, so the count falls behind the acknowledged adds (the
+ * checker must see read-below-lower-bound, at the latest in the final
+ * read). */
 #include "../core/util.h"
 #include "wl_util.h"
 
@@ -31,6 +36,8 @@ static act_result counter_add(actx *a)
     if (!ax_begin(a) ||
         !(rmw ? add_read_modify_write(a)
               : ax_exec(a, "UPDATE " COUNTER " SET count = count + 1 WHERE id = 0")))
+        return wl_failed(a, "add", WL_WRITE, v);
+    if (wl_client_fault(a) && !ax_rollback(a))
         return wl_failed(a, "add", WL_WRITE, v);
     return wl_finish(a, "add", WL_WRITE, v, NULL);
 }

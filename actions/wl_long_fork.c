@@ -10,7 +10,12 @@
  * (...) per read; 1: one SELECT per key, all in one transaction).
  *
  * History (f "txn"): insert [["w", k, 1]]; read [["r", k, null] x3] in
- * shuffled order -> [["r", k, 1 or null] ...]. */
+ * shuffled order -> [["r", k, 1 or null] ...].
+ *
+ * client_fault=1 (tests only): about one read in four that saw two or more
+ * inserts reports the first-inserted key (the lowest) as absent, which
+ * puts the inserts in an order no other read saw (the checker must see a
+ * long-fork once an honest read saw that key alone). */
 #include <stdatomic.h>
 
 #include "../core/util.h"
@@ -76,6 +81,24 @@ static void record_rows(const actx *a, json_object *ops)
     }
 }
 
+/* Client fault: hides the lowest key a read saw, when it saw two or more. */
+static void hide_first_insert(json_object *ops)
+{
+    json_object *lowest = NULL;
+    int seen = 0;
+    for (size_t i = 0; i < json_object_array_length(ops); i++) {
+        json_object *m = json_object_array_get_idx(ops, i);
+        if (!json_object_array_get_idx(m, 2))
+            continue;
+        seen++;
+        if (!lowest || json_object_get_int64(json_object_array_get_idx(m, 1)) <
+                           json_object_get_int64(json_object_array_get_idx(lowest, 1)))
+            lowest = m;
+    }
+    if (seen >= 2)
+        json_object_array_put_idx(lowest, 2, NULL);
+}
+
 static act_result long_fork_read(actx *a)
 {
     int64_t first = group_to_read(a);
@@ -111,6 +134,8 @@ static act_result long_fork_read(actx *a)
         json_object_put(read);
         return wl_failed(a, "txn", WL_READ, inv);
     }
+    if (wl_client_fault(a))
+        hide_first_insert(read);
     return wl_finish(a, "txn", WL_READ, inv, read);
 }
 

@@ -10,7 +10,11 @@
  *
  * History: add x (x = 0, 1, 2, ... each once); read null -> [x, ...]
  * sorted. The final step reads the set once more after the workers
- * stopped. */
+ * stopped.
+ *
+ * client_fault=1 (tests only): about one add in four is made in a
+ * transaction that is rolled back, and reported ok (the checker must see
+ * the element lost). */
 #include <stdatomic.h>
 
 #include "../core/engine.h"
@@ -46,7 +50,10 @@ static act_result set_add(actx *a)
     }
     json_object *v = json_object_new_int64(x);
     ax_hist_invoke(a, "add", v);
-    if (!ax_execf(a, "INSERT INTO " ELEMENTS " (val) VALUES (%lld)", (long long)x))
+    bool lie = wl_client_fault(a);
+    if ((lie && !ax_begin(a)) ||
+        !ax_execf(a, "INSERT INTO " ELEMENTS " (val) VALUES (%lld)", (long long)x) ||
+        (lie && !ax_rollback(a)))
         return wl_failed(a, "add", WL_WRITE, v);
     return wl_finish(a, "add", WL_WRITE, v, NULL);
 }

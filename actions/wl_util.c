@@ -101,3 +101,8 @@ void wl_shuffle(rng_t *r, int64_t *v, size_t n)
         v[j] = t;
     }
 }
+
+bool wl_client_fault(actx *a)
+{
+    return ax_param(a, "client_fault", 0) != 0 && rng_below(a->rng, WL_FAULT_ODDS) == 0;
+}

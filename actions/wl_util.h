@@ -67,6 +67,19 @@ json_object *wl_cell_json(const actx *a, int row, int col);
 /* Returns a micro-operation [f, k, v] (v taken over; NULL is json null). */
 json_object *wl_mop(const char *f, int64_t k, json_object *v);
 
+/* ---- test-only client faults ----
+ * The workload parameter client_fault (default 0) makes the client lie
+ * about what happened, so that a test can prove the workload's checker
+ * catches it. Each workload's header says how it lies. It is for tests of
+ * melee itself: a run with it set is expected to be judged invalid. */
+
+/* Returns true when client_fault is set and this operation is one of the
+ * one in WL_FAULT_ODDS that lie. Without the parameter it draws nothing
+ * from the worker's stream, so runs stay reproducible. */
+bool wl_client_fault(actx *a);
+
+#define WL_FAULT_ODDS 4
+
 /* Returns an index in [0, n) drawn so that each is half as likely as the
  * one before, the last taking the remainder (Jepsen's exponential key
  * distribution, base 2). */
