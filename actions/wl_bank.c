@@ -6,15 +6,26 @@
  * relative UPDATEs, 1 computed: read both balances then write the computed
  * values, 2 either at random), bank_per_account_reads (0: one SELECT of
  * the table; 1: one SELECT per account inside a transaction),
- * bank_contention (1: accounts numbered from `accounts` up to
- * `accounts + contention_keys` (3) are created and deleted while the
- * transfers run).
+ * bank_allow_negative (1: balances may go below zero, as the YugabyteDB
+ * suite runs it; 0: a transfer that would overdraw its source is rolled
+ * back and recorded as failed, and the checker then treats any negative
+ * balance as a finding), bank_contention (1: accounts numbered from
+ * `accounts` up to `accounts + contention_keys` (3) are created and
+ * deleted while the transfers run).
  *
- * History: transfer {"from","to","amount","variant"}; read null -> {"id":
- * balance,...}; insert-account {"id","from","amount"}; delete-account
- * {"id","to"} -> {"id","to","amount"}. The first record is a read made by
- * setup before any worker starts: its keys are the initial accounts and its
- * sum the total every later read must show. */
+ * History: transfer {"from","to","amount","variant","allow_negative"}
+ * (fail with "refused": "negative" when it would have overdrawn); read
+ * null, or {"per_account": true} for one SELECT per account, -> {"id":
+ * balance,...}; insert-account {"id","from","amount","allow_negative"};
+ * delete-account {"id","to"} -> {"id","to","amount"}. The first record is
+ * a read made by setup before any worker starts: its keys are the initial
+ * accounts and its sum the total every later read must show. The last is
+ * a single-statement read made after the workers stopped.
+ *
+ * client_fault=1 (tests only): about one transfer in four lies. With
+ * overdrafts allowed it commits the debit without the credit and reports
+ * ok (the checker must see wrong-total); with them refused it lets an
+ * overdraft through (negative-value). */
 #include <stdlib.h>
 
 #include "../core/util.h"
@@ -30,6 +41,7 @@ typedef struct bank_params {
     int64_t variant;
     bool per_account_reads;
     bool contention;
+    bool allow_negative;
 } bank_params;
 
 static bank_params params(const actx *a)
@@ -41,6 +53,7 @@ static bank_params params(const actx *a)
     p.variant = ax_param(a, "bank_variant", 0);
     p.per_account_reads = ax_param(a, "bank_per_account_reads", 0) != 0;
     p.contention = ax_param(a, "bank_contention", 0) != 0;
+    p.allow_negative = ax_param(a, "bank_allow_negative", 1) != 0;
     p.ids = p.accounts + (p.contention ? MAX(ax_param(a, "contention_keys", 3), 1) : 0);
     return p;
 }
@@ -59,20 +72,48 @@ static json_object *new_value(const char *k1, int64_t v1, const char *k2, int64_
     return o;
 }
 
-/* Moves amount with relative UPDATEs. *moved is false when an account is
- * missing. Returns false when a statement failed. */
-static bool move_relative(actx *a, int64_t from, int64_t to, int64_t amount, bool *moved)
+/* One transfer: what to move, and how it ended. */
+typedef struct move {
+    int64_t from, to, amount;
+    bool refuse_negative; /* roll back rather than overdraw */
+    bool skip_credit;     /* client fault: commit the debit alone */
+    bool moved;           /* both accounts changed */
+    bool overdrawn;       /* refused: the source would go below zero */
+} move;
+
+/* Takes amount from account id (debit) with a relative UPDATE. *found is
+ * false when the account is missing; *after is its new balance. */
+static bool debit(actx *a, int64_t id, int64_t amount, bool *found, int64_t *after)
 {
-    *moved = false;
-    if (!ax_execf(a, "UPDATE " ACCOUNTS " SET balance = balance - %lld WHERE id = %lld",
-                  (long long)amount, (long long)from))
+    if (!ax_execf(a, "UPDATE " ACCOUNTS " SET balance = balance - %lld WHERE id = %lld "
+                     "RETURNING balance", (long long)amount, (long long)id))
         return false;
-    if (ax_affected(a) != 1)
+    *found = ax_ntuples(a) == 1 && wl_cell_int(a, 0, 0, after);
+    return true;
+}
+
+/* Moves the amount with relative UPDATEs. Returns false when a statement
+ * failed. */
+static bool move_relative(actx *a, move *m)
+{
+    bool found;
+    int64_t after;
+    if (!debit(a, m->from, m->amount, &found, &after))
+        return false;
+    if (!found)
         return true;
+    if (m->refuse_negative && after < 0) {
+        m->overdrawn = true;
+        return true;
+    }
+    if (m->skip_credit) {
+        m->moved = true;
+        return true;
+    }
     if (!ax_execf(a, "UPDATE " ACCOUNTS " SET balance = balance + %lld WHERE id = %lld",
-                  (long long)amount, (long long)to))
+                  (long long)m->amount, (long long)m->to))
         return false;
-    *moved = ax_affected(a) == 1;
+    m->moved = ax_affected(a) == 1;
     return true;
 }
 
@@ -85,42 +126,59 @@ static bool read_balance(actx *a, int64_t id, int64_t *balance, bool *found)
     return true;
 }
 
-/* Moves amount by reading both balances and writing the computed ones
+/* Moves the amount by reading both balances and writing the computed ones
  * (Jepsen's form: lost updates show up as a wrong total). */
-static bool move_computed(actx *a, int64_t from, int64_t to, int64_t amount, bool *moved)
+static bool move_computed(actx *a, move *m)
 {
     int64_t bf, bt;
     bool ff, ft;
-    *moved = false;
-    if (!read_balance(a, from, &bf, &ff) || !read_balance(a, to, &bt, &ft))
+    if (!read_balance(a, m->from, &bf, &ff) || !read_balance(a, m->to, &bt, &ft))
         return false;
     if (!ff || !ft)
         return true;
+    if (m->refuse_negative && bf - m->amount < 0) {
+        m->overdrawn = true;
+        return true;
+    }
     if (!ax_execf(a, "UPDATE " ACCOUNTS " SET balance = %lld WHERE id = %lld",
-                  (long long)(bf - amount), (long long)from) ||
-        !ax_execf(a, "UPDATE " ACCOUNTS " SET balance = %lld WHERE id = %lld",
-                  (long long)(bt + amount), (long long)to))
+                  (long long)(bf - m->amount), (long long)m->from))
         return false;
-    *moved = true;
+    if (!m->skip_credit &&
+        !ax_execf(a, "UPDATE " ACCOUNTS " SET balance = %lld WHERE id = %lld",
+                  (long long)(bt + m->amount), (long long)m->to))
+        return false;
+    m->moved = true;
     return true;
+}
+
+/* Rolls back a refused or impossible operation f and records it failed. */
+static act_result refuse(actx *a, const char *f, json_object *v, bool overdrawn)
+{
+    if (overdrawn)
+        json_object_object_add(v, "refused", json_object_new_string("negative"));
+    return wl_abort(a, f, v);
 }
 
 static act_result bank_transfer(actx *a)
 {
     bank_params p = params(a);
-    int64_t from = (int64_t)rng_below(a->rng, (uint64_t)p.ids);
-    int64_t to = other_id(a->rng, p.ids, from);
-    int64_t amount = rng_range(a->rng, 1, p.max_transfer);
+    move m = {0};
+    m.from = (int64_t)rng_below(a->rng, (uint64_t)p.ids);
+    m.to = other_id(a->rng, p.ids, m.from);
+    m.amount = rng_range(a->rng, 1, p.max_transfer);
     bool computed = p.variant == 1 || (p.variant == 2 && rng_chance(a->rng, 0.5));
-    json_object *v = new_value("from", from, "to", to);
-    json_object_object_add(v, "amount", json_object_new_int64(amount));
+    bool lie = wl_client_fault(a);
+    m.refuse_negative = !p.allow_negative && !lie;
+    m.skip_credit = p.allow_negative && lie;
+    json_object *v = new_value("from", m.from, "to", m.to);
+    json_object_object_add(v, "amount", json_object_new_int64(m.amount));
     json_object_object_add(v, "variant", json_object_new_string(computed ? "computed" : "relative"));
+    json_object_object_add(v, "allow_negative", json_object_new_boolean(p.allow_negative));
     ax_hist_invoke(a, "transfer", v);
-    bool moved;
-    if (!ax_begin(a) || !(computed ? move_computed : move_relative)(a, from, to, amount, &moved))
+    if (!ax_begin(a) || !(computed ? move_computed : move_relative)(a, &m))
         return wl_failed(a, "transfer", WL_WRITE, v);
-    if (!moved)
-        return wl_abort(a, "transfer", v);
+    if (!m.moved)
+        return refuse(a, "transfer", v, m.overdrawn);
     return wl_finish(a, "transfer", WL_WRITE, v, NULL);
 }
 
@@ -152,20 +210,31 @@ static bool read_per_account(actx *a, const bank_params *p, json_object *read)
     return ok;
 }
 
-static act_result bank_read(actx *a)
+/* Reads every account, per account or in one statement. */
+static act_result read_accounts(actx *a, bool per_account)
 {
     bank_params p = params(a);
-    ax_hist_invoke(a, "read", NULL);
+    json_object *inv = NULL;
+    if (per_account) {
+        inv = json_object_new_object();
+        json_object_object_add(inv, "per_account", json_object_new_boolean(1));
+    }
+    ax_hist_invoke(a, "read", inv);
     json_object *read = json_object_new_object();
-    bool ok = p.per_account_reads ? read_per_account(a, &p, read)
-                                  : ax_exec(a, "SELECT id, balance FROM " ACCOUNTS);
+    bool ok = per_account ? read_per_account(a, &p, read)
+                          : ax_exec(a, "SELECT id, balance FROM " ACCOUNTS);
     if (!ok) {
         json_object_put(read);
-        return wl_failed(a, "read", WL_READ, NULL);
+        return wl_failed(a, "read", WL_READ, inv);
     }
-    if (!p.per_account_reads)
+    if (!per_account)
         add_rows(a, read);
-    return wl_finish(a, "read", WL_READ, NULL, read);
+    return wl_finish(a, "read", WL_READ, inv, read);
+}
+
+static act_result bank_read(actx *a)
+{
+    return read_accounts(a, params(a).per_account_reads);
 }
 
 /* bank-contention: funds a new account (id among the contention keys)
@@ -177,21 +246,22 @@ static act_result bank_insert_account(actx *a)
         return ACT_SKIP;
     int64_t id = p.accounts + (int64_t)rng_below(a->rng, (uint64_t)(p.ids - p.accounts));
     int64_t from = other_id(a->rng, p.ids, id);
-    int64_t amount = rng_range(a->rng, 1, p.max_transfer);
+    int64_t amount = rng_range(a->rng, 1, p.max_transfer), after;
     json_object *v = new_value("id", id, "from", from);
     json_object_object_add(v, "amount", json_object_new_int64(amount));
+    json_object_object_add(v, "allow_negative", json_object_new_boolean(p.allow_negative));
     ax_hist_invoke(a, "insert-account", v);
+    bool found;
     if (!ax_begin(a) ||
         !ax_execf(a, "INSERT INTO " ACCOUNTS " (id, balance) VALUES (%lld, %lld) "
                      "ON CONFLICT (id) DO NOTHING", (long long)id, (long long)amount))
         return wl_failed(a, "insert-account", WL_WRITE, v);
     if (ax_affected(a) != 1)
         return wl_abort(a, "insert-account", v);
-    if (!ax_execf(a, "UPDATE " ACCOUNTS " SET balance = balance - %lld WHERE id = %lld",
-                  (long long)amount, (long long)from))
+    if (!debit(a, from, amount, &found, &after))
         return wl_failed(a, "insert-account", WL_WRITE, v);
-    if (ax_affected(a) != 1)
-        return wl_abort(a, "insert-account", v);
+    if (!found || (!p.allow_negative && after < 0))
+        return refuse(a, "insert-account", v, found);
     return wl_finish(a, "insert-account", WL_WRITE, v, NULL);
 }
 
@@ -240,13 +310,14 @@ static bool bank_setup(actx *a)
                   : ax_execf(a, "INSERT INTO " ACCOUNTS " SELECT i, CASE WHEN i = 0 "
                                 "THEN %lld ELSE 0 END FROM generate_series(0, %lld) i",
                              t, n - 1)) &&
-           bank_read(a) == ACT_OK;
+           read_accounts(a, false) == ACT_OK;
 }
 
-/* A last read once the workers have stopped. */
+/* A last read once the workers have stopped, in one statement (nothing
+ * runs concurrently, so it shows the final balances at any level). */
 static bool bank_final(actx *a)
 {
-    return bank_read(a) == ACT_OK;
+    return read_accounts(a, false) == ACT_OK;
 }
 
 static const action_def BANK_ROWS[] = {
