@@ -20,7 +20,7 @@
 #define LISTED_KEYS 5
 
 typedef struct reg_counts {
-    size_t reads, writes, cas, unknown, known, failed, malformed;
+    size_t reads, writes, cas, refused, unknown, known, failed, malformed;
 } reg_counts;
 
 typedef struct key_job {
@@ -85,9 +85,20 @@ static void count_op(reg_counts *c, const reg_op *op)
     (*(op->known ? &c->known : &c->unknown))++;
 }
 
+/* True when a cas's fail completion is [key, false]: the register refused
+ * it (it did not hold the expected value), as opposed to an error. */
+static bool refused_cas(const hist_op *done)
+{
+    int64_t k;
+    json_object *x;
+    return keyed(done->value, &k, &x) && json_object_is_type(x, json_type_boolean) &&
+           !json_object_get_boolean(x);
+}
+
 /* Turns the invoke at position i into *op. Returns false when it is not
- * checked: not a register op, failed (never happened), a read with an
- * unknown result (no effect), or malformed. */
+ * checked: not a register op, failed with an error (never happened), a
+ * read with an unknown result (no effect), or malformed. A refused cas is
+ * kept: it observed the register. */
 static bool op_from_invoke(const history *h, const int64_t *pair, size_t i, reg_op *op,
                            reg_counts *c)
 {
@@ -96,13 +107,16 @@ static bool op_from_invoke(const history *h, const int64_t *pair, size_t i, reg_
     if (inv->type != H_INVOKE || f < 0)
         return false;
     const hist_op *done = pair[i] >= 0 ? &h->ops[pair[i]] : NULL;
-    if (done && done->type == H_FAIL) {
+    bool refused = done && done->type == H_FAIL && f == REG_CAS && refused_cas(done);
+    if (done && done->type == H_FAIL && !refused) {
         c->failed++;
         return false;
     }
     memset(op, 0, sizeof *op);
     op->f = (reg_f)f;
-    op->known = done && done->type == H_OK;
+    op->known = done && (done->type == H_OK || refused);
+    op->refused = refused;
+    c->refused += refused;
     if (!op->known && op->f == REG_READ)
         return false;
     if (!parse_args(op, inv, op->known ? done : NULL)) {
@@ -250,10 +264,10 @@ static void judge(check_result *out, const key_job *jobs, size_t njobs, const re
 
 static char *stats_line(const reg_counts *c, size_t nkeys)
 {
-    return xasprintf("%zu operations on %zu keys (%zu reads, %zu writes, %zu cas; %zu with "
-                     "unknown outcome); %zu failed and %zu malformed not used",
-                     c->known + c->unknown, nkeys, c->reads, c->writes, c->cas, c->unknown,
-                     c->failed, c->malformed);
+    return xasprintf("%zu operations on %zu keys (%zu reads, %zu writes, %zu cas of which %zu "
+                     "refused; %zu with unknown outcome); %zu failed and %zu malformed not used",
+                     c->known + c->unknown, nkeys, c->reads, c->writes, c->cas, c->refused,
+                     c->unknown, c->failed, c->malformed);
 }
 
 int check_register(const history *h, const check_opts *o, check_result *out)

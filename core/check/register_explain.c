@@ -58,6 +58,8 @@ static void add_blocker(sqlbuf *b, const reg_op *op, const wgl_report *r)
     }
     if (op->f == REG_READ)
         sb_printf(b, "it returned %lld", (long long)op->a);
+    else if (op->refused)
+        sb_printf(b, "it was refused, so the register did not hold %lld,", (long long)op->a);
     else
         sb_printf(b, "it succeeded expecting %lld", (long long)op->a);
     sb_add(b, r->nrefused == WGL_MAX_REFUSED ? " but the values possible included "

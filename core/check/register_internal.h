@@ -36,6 +36,8 @@ typedef struct reg_op {
     int64_t key;
     reg_f f;
     bool known;        /* completed ok: the output must match */
+    bool refused;      /* a cas that definitely found another value (failed with
+                        * output false): known, and it must see state != a */
     int64_t a, b;      /* read: the value returned; write: a; cas: a -> b */
     int64_t call, ret; /* history positions; ret INT64_MAX when unknown */
     int64_t index;     /* the completion's index (the invoke's when unknown) */

@@ -197,6 +197,31 @@ static void cas_semantics(void **state)
     history_free(&h);
 }
 
+/* A cas the register refused (fail with output false) observed a value
+ * other than the one it expected; a cas that failed with an error did
+ * nothing and proves nothing. */
+static void refused_cas_is_an_observation(void **state)
+{
+    (void)state;
+    history h = {0};
+    op(&h, 1, H_OK, "write", "[1,3]", NULL);
+    op(&h, 2, H_FAIL, "cas", "[1,[0,2]]", "[1,false]");
+    op(&h, 2, H_FAIL, "cas", "[1,[3,2]]", NULL); /* an error: not evidence */
+    op(&h, 3, H_OK, "read", "[1,null]", "[1,3]");
+    check_result r;
+    assert_int_equal(check(&h, &r), VERDICT_VALID);
+    assert_contains(r.stats, "1 cas of which 1 refused");
+    assert_contains(r.stats, "1 failed");
+    check_result_free(&r);
+    op(&h, 2, H_FAIL, "cas", "[1,[3,4]]", "[1,false]"); /* but it held 3 */
+    assert_int_equal(check(&h, &r), VERDICT_INVALID);
+    assert_contains(r.anomalies[0].example, "cas 3 -> 4 refused (index 9, process 2)");
+    assert_contains(r.anomalies[0].example, "it was refused, so the register did not hold 3, "
+                                            "but the only value possible was 3");
+    check_result_free(&r);
+    history_free(&h);
+}
+
 /* An indeterminate cas applies only when it matches. */
 static void info_cas(void **state)
 {
@@ -306,6 +331,7 @@ int main(void)
         cmocka_unit_test(info_write_cannot_act_early),
         cmocka_unit_test(failed_operations_never_happened),
         cmocka_unit_test(cas_semantics),
+        cmocka_unit_test(refused_cas_is_an_observation),
         cmocka_unit_test(info_cas),
         cmocka_unit_test(keys_are_judged_separately),
         cmocka_unit_test(nothing_checked_is_unknown),
