@@ -3,7 +3,9 @@
 # serializable isolation: it must exit 0, record a history with at least
 # MIN_OK ok operations and every invocation completed, and be judged valid
 # both by the live checker (summary) and by `melee check` on the file.
-# Then known anomalies at read committed must be found.
+# Then bank with overdrafts refused must stay valid, read skew at read
+# committed must not be called a finding, and known anomalies at read
+# committed (lost updates) must be found.
 . "$(dirname "$0")/lib.sh"
 MIN_OK=200
 
@@ -51,6 +53,34 @@ tail -n 1 "$TMP/set.jsonl" | grep -q '"type":"ok","f":"read"' ||
     fail "set: the history does not end with the final read"
 [ "$(grep '"type":"ok","f":"txn"' "$TMP/append.jsonl" | grep '\["append",' | count - '\["r",')" -gt 0 ] ||
     fail "append: no committed transaction both appended and read"
+
+# bank with overdrafts refused, both transfer forms and per-account reads:
+# refused transfers fail, and the checker judges negatives too.
+note "bank with bank_allow_negative=0, bank_variant=2, bank_per_account_reads=1"
+run_workload bank --param bank_allow_negative=0 --param bank_variant=2 \
+    --param bank_per_account_reads=1 ||
+    { tail -n 30 "$TMP/bank.out"; fail "bank without overdrafts exited $?"; }
+grep -q '^  "valid":true' "$TMP/bank.json" || fail "bank without overdrafts: not valid"
+grep -q '"checked":"[^"]*overdrafts refused' "$TMP/bank.json" ||
+    fail "bank without overdrafts: the checker did not see the policy"
+refused=$(count "$TMP/bank.jsonl" '"type":"fail","f":"transfer".*"refused":"negative"')
+[ "$refused" -gt 0 ] || fail "bank without overdrafts: no transfer was refused"
+"$MELEE" check "$TMP/bank.jsonl" --workload bank --isolation serializable >"$TMP/bank.check" 2>&1 &&
+    grep -qx "checker bank: valid" "$TMP/bank.check" ||
+    { cat "$TMP/bank.check"; fail "bank without overdrafts: melee check did not say valid"; }
+echo "bank without overdrafts: $refused transfers refused, valid"
+
+# Read skew is allowed at read committed: per-account reads there may see
+# a wrong total mid-transfer; the checker lists it and stays valid.
+note "bank with bank_per_account_reads=1 at read committed: read skew allowed"
+"$MELEE" --headless --workload bank --isolation read-committed --param bank_per_account_reads=1 \
+    --duration 8 --threads 4 --seed 7 --history "$TMP/rc-skew.jsonl" \
+    --summary-json "$TMP/rc-skew.json" >"$TMP/rc-skew.out" 2>"$TMP/rc-skew.err" ||
+    { tail -n 30 "$TMP/rc-skew.out"; fail "bank with read skew exited $?"; }
+grep -q '^  "valid":true' "$TMP/rc-skew.json" || fail "bank with read skew: not valid"
+skew=$(grep -o '^  anomaly read-skew x[0-9]*' "$TMP/rc-skew.out") ||
+    fail "bank at read committed: per-account reads never skewed, so nothing was shown"
+echo "bank at read committed: ${skew# *}, valid"
 
 # Known anomalies at read committed: read-then-write increments and
 # transfers lose updates; the checkers must say so, live and offline.
