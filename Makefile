@@ -4,7 +4,7 @@
 #   make run        build and open the console on an embedded PostgreSQL
 #   make test       build and run every test (unit, integration, console)
 #   make asan/tsan  sanitized binaries in build/asan, build/tsan
-#   make bench      engine vs pgbench -S on the embedded server
+#   make bench      engine vs pgbench -S; checker times on generated histories
 #   make screenshots PNGs of the real console into screenshots/
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -121,6 +121,7 @@ tsan: deps
 
 bench: $(BUILD)/melee
 	@tests/bench/bench.sh $(BUILD)/melee
+	@BUILD=$(BUILD) MELEE=$(BUILD)/melee tests/bench/bench-check.sh
 
 screenshots: $(BUILD)/melee
 	@tests/screenshots.sh $(BUILD)/melee "$(SHOT_PACKAGES)"

@@ -42,7 +42,7 @@ run() {
     local secs kb verdict
     secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time")
     kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time")
-    verdict=$(grep -o -m1 -w -E 'valid|invalid|unknown' "$work/out" || echo "?")
+    verdict=$(sed -n 's/^checker [^:]*: //p' "$work/out" | head -n 1)
     printf '%-24s %10s  %8d MB peak  %-8s (exit %d, history %d MB)\n' "$label" "$secs" \
         $((kb / 1024)) "$verdict" "$status" $(($(stat -c %s "$file") / 1048576))
 }

@@ -262,6 +262,8 @@ static void complete_register(const opts *o, long *state, reg_call *c)
         printf("[%ld,%ld]", c->key, *s);
     else if (c->f == 1)
         printf("[%ld,%ld]", c->key, c->a);
+    else if (strcmp(type, "fail") == 0)
+        printf("[%ld,false]", c->key); /* refused: the register held another value */
     else
         printf("[%ld,[%ld,%ld]]", c->key, c->a, c->b);
     end_record();
