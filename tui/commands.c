@@ -3,6 +3,7 @@
 
 #include <limits.h>
 
+#include "../core/check/check.h"
 #include "../core/util.h"
 #include "dialogs.h"
 #include "keys.h"
@@ -20,9 +21,18 @@ static void on_quit_answer(console *c, bool yes)
 void cmd_quit(console *c, int key)
 {
     (void)key;
-    char q[160];
-    snprintf(q, sizeof q, "The run is still going (%.0f s). Stop it and quit?",
-             c->snap ? c->snap->elapsed_s : 0.0);
+    char q[200], el[24] = "00:00", found[64] = "nothing found yet";
+    if (c->snap) {
+        const run_totals *t = &c->snap->totals;
+        uint64_t n = t->unexpected + t->crashes + t->hangs;
+        fmt_clock(el, sizeof el, c->snap->elapsed_s);
+        if (n)
+            snprintf(found, sizeof found, "%llu finding%s", (unsigned long long)n, n == 1 ? "" : "s");
+        if (c->snap->check.verdict == VERDICT_INVALID)
+            snprintf(found, sizeof found, "%s", "the checker found anomalies");
+    }
+    snprintf(q, sizeof q, "The run is still going (%s, %s). Stop it, print the report and quit?",
+             el, found);
     ui_confirm(c, "Quit", q, on_quit_answer);
 }
 

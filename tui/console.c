@@ -22,6 +22,7 @@
 #define KEY_WAIT_MAX_MS 100   /* the loop looks at the quit flag this often */
 #define KEYS_PER_DRAW 64      /* keys handled before drawing again */
 #define DETAIL_REFRESH_US 1000000
+#define BG_WAIT_MS 20         /* how often to look for helper results while some are due */
 
 static atomic_int g_quit_requested;
 
@@ -35,6 +36,14 @@ void console_request_quit(void)
 static void take_snapshot(console *c)
 {
     run_snapshot *s = run_snapshot_take(c->r, evlog_want(&c->ev));
+    /* More events came than were asked for: ask again for all of them
+     * rather than let a burst of ignored errors hide a finding. */
+    size_t missing = evlog_missing(&c->ev, s);
+    if (missing) {
+        size_t want = s->nevents + missing;
+        run_snapshot_free(s);
+        s = run_snapshot_take(c->r, want < EVLOG_FETCH_MAX ? want : EVLOG_FETCH_MAX);
+    }
     evlog_absorb(&c->ev, s);
     rate_update(&c->rate, s->elapsed_s, s->totals.ops);
     run_snapshot_free(c->snap);
@@ -79,17 +88,7 @@ static void draw_text_screen(textview *t)
 
 static void draw_footer(console *c)
 {
-    rect f = c->lay.footer;
-    if (f.h <= 0)
-        return;
-    draw_fill(f.y, f.x, f.w, R_NORMAL);
-    if (c->status[0]) {
-        draw_fill(f.y, f.x, f.w, c->status_bad ? R_STATUS_BAD : R_STATUS);
-        draw_text(f.y, f.x + 1, f.w - 2, c->status_bad ? R_STATUS_BAD : R_STATUS, c->status,
-                  true);
-        return;
-    }
-    keys_footer(c, f);
+    keys_footer(c, c->lay.footer);
 }
 
 static void draw(console *c)
@@ -136,8 +135,23 @@ static void tick(console *c, uint64_t now)
             c->dirty = true;
         }
     }
-    if (ui_mode_top(c) == M_FLAGS)
-        flags_tick(c);
+    flags_tick(c);
+}
+
+/* Takes in what the helper thread finished. */
+static void collect_jobs(console *c)
+{
+    bg_job *j;
+    while ((j = bg_collect(&c->bg))) {
+        switch (j->kind) {
+        case BG_SHOW: flags_on_show(c, j); break;
+        case BG_SET:
+        case BG_RESET: flags_on_set(c, j); break;
+        case BG_APPLY_FLAGS: profile_on_applied(c, j); break;
+        }
+        bg_job_free(j);
+        c->dirty = true;
+    }
 }
 
 static void handle_key(console *c, int key)
@@ -165,13 +179,15 @@ static void loop(console *c)
         if (c->snap->finished || run_should_stop(c->r))
             break;
         tick(c, now);
+        collect_jobs(c);
         if (c->dirty) {
             draw(c);
             c->dirty = false;
         }
         now = now_us();
         int wait = c->next_snap_us > now ? (int)((c->next_snap_us - now) / 1000) : 0;
-        timeout(wait < KEY_WAIT_MAX_MS ? wait : KEY_WAIT_MAX_MS);
+        int most = bg_pending(&c->bg) ? BG_WAIT_MS : KEY_WAIT_MAX_MS;
+        timeout(wait < most ? wait : most);
         int key = getch();
         for (int n = 0; key != ERR && n < KEYS_PER_DRAW; n++) {
             handle_key(c, key);
@@ -194,12 +210,14 @@ static console *console_new(run *r)
     c->tv.sel_id = -1;
     c->fd.reread = -1;
     evlog_init(&c->ev);
+    bg_init(&c->bg, r);
     c->repro = repro_command(run_get_config(r)->seed);
     return c;
 }
 
 static void console_free(console *c)
 {
+    bg_stop(&c->bg);
     run_snapshot_free(c->snap);
     evlog_free(&c->ev);
     threads_free(&c->tv);

@@ -28,12 +28,17 @@ void flags_reread(console *c, int key);       /* u: SHOW every flag again */
 void flags_edit_key(console *c, int key);
 /* Reads a flag again shortly after it was set (the reload is asynchronous). */
 void flags_tick(console *c);
+/* Takes in a finished SHOW / SET or RESET job of the helper thread. */
+void flags_on_show(console *c, bg_job *j);
+void flags_on_set(console *c, bg_job *j);
 void flags_free(flags_dlg *d);
 
 /* Profiles: save the live settings, load a file onto the run. */
 void profile_save_start(console *c, int key);
 void profile_load_start(console *c, int key);
 void profile_free(profile_dlg *d);
+/* Takes in a finished BG_APPLY_FLAGS job. */
+void profile_on_applied(console *c, bg_job *j);
 
 /* Prompt and confirmation boxes (opened with ui_prompt / ui_confirm). */
 void prompt_draw(console *c);

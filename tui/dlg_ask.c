@@ -5,23 +5,31 @@
 
 #define ASK_W 68
 
-static int question_rows(const char *q, int w)
+/* A box width for the screen: w, or the screen less a margin. */
+static int box_width(int w)
 {
-    int tw = text_width(q);
-    return w > 0 ? (tw + w - 1) / w + 1 : 1;
+    return w < COLS - 2 ? w : COLS - 2 > 20 ? COLS - 2 : COLS;
 }
 
 void prompt_draw(console *c)
 {
     prompt_dlg *p = &c->pd;
-    int w = ASK_W;
-    int qh = question_rows(p->question, w - 4);
-    rect b = rect_centered(w, qh + 5);
+    int w = box_width(ASK_W);
+    /* Frame, question, blank, field, blank, keys, frame. */
+    int qh = wrap_rows(p->question, w - 4);
+    rect b = rect_centered(w, qh + 6);
     draw_box(b, p->title);
-    rect q = {b.y + 1, b.x + 2, b.h - 4 > 0 ? b.h - 4 : 0, b.w - 4};
+    rect q = {b.y + 1, b.x + 2, b.h - 6 > 1 ? b.h - 6 : 1, b.w - 4};
     int used = draw_wrap(q, R_NORMAL, p->question);
-    le_draw(&p->edit, b.y + 1 + used + (used < q.h ? 1 : 0), b.x + 2, b.w - 4);
-    draw_text(b.y + b.h - 2, b.x + 2, b.w - 4, R_DIM, "Enter: OK   Esc: cancel", false);
+    int fy = b.y + 1 + used + 1;
+    if (fy > b.y + b.h - 3)
+        fy = b.y + b.h - 3;
+    le_draw(&p->edit, fy, b.x + 2, b.w - 4);
+    int x = b.x + 2, y = b.y + b.h - 2, end = b.x + b.w - 2;
+    x += draw_text(y, x, end - x, R_KEY, "Enter", false);
+    x += draw_text(y, x, end - x, R_NORMAL, " OK   ", false);
+    x += draw_text(y, x, end - x, R_KEY, "Esc", false);
+    draw_text(y, x, end - x, R_NORMAL, " cancel", false);
 }
 
 void prompt_edit_key(console *c, int key)
@@ -37,11 +45,12 @@ void prompt_edit_key(console *c, int key)
 void confirm_draw(console *c)
 {
     confirm_dlg *d = &c->cd;
-    int w = ASK_W - 8;
-    int qh = question_rows(d->question, w - 4);
+    int w = box_width(ASK_W - 8);
+    /* Frame, question, blank, answers, frame. */
+    int qh = wrap_rows(d->question, w - 4);
     rect b = rect_centered(w, qh + 4);
     draw_box(b, d->title);
-    rect q = {b.y + 1, b.x + 2, b.h - 3 > 0 ? b.h - 3 : 0, b.w - 4};
+    rect q = {b.y + 1, b.x + 2, b.h - 4 > 1 ? b.h - 4 : 1, b.w - 4};
     draw_wrap(q, R_NORMAL, d->question);
     int x = b.x + 2, y = b.y + b.h - 2;
     x += draw_text(y, x, b.x + b.w - 2 - x, R_KEY, "y", false);

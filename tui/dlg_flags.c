@@ -1,13 +1,16 @@
 /* dlg_flags.c - the profile's server flags with their current values
  * (SHOW) and candidate values. Left/Right pick a candidate, Enter sets
  * it (ALTER SYSTEM + reload), r resets, e types a value. The outcome or
- * the server's error goes to the status line. */
+ * the server's error goes to the status line. Every statement runs on
+ * the helper thread (bgjobs.h): the dialog opens at once and fills in as
+ * the values come. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/util.h"
+#include "bgjobs.h"
 #include "dialogs.h"
 
 #define DLG_W 96
@@ -20,16 +23,11 @@ static const run_config *cfg_of(const console *c)
     return run_get_config(c->r);
 }
 
+/* Asks the helper thread to read flag i; the value shows when it comes. */
 static void read_one(console *c, size_t i)
 {
-    flags_dlg *d = &c->fd;
-    char *msg = NULL;
-    char *v = run_show_flag(c->r, cfg_of(c)->flags[i].name, &msg);
-    free(d->current[i]);
-    d->current[i] = v ? v : (msg ? msg : xstrdup("?"));
-    d->failed[i] = v == NULL;
-    if (v)
-        free(msg);
+    c->fd.reading[i] = true;
+    bg_submit(&c->bg, bg_job_new(BG_SHOW, (int)i, cfg_of(c)->flags[i].name, NULL));
 }
 
 /* Picks the candidate equal to the current value, else the first. */
@@ -38,16 +36,14 @@ static void pick_current(console *c, size_t i)
     const flag_setting *f = &cfg_of(c)->flags[i];
     c->fd.choice[i] = 0;
     for (size_t k = 0; k < f->nvalues; k++)
-        if (!c->fd.failed[i] && strcmp(f->values[k], c->fd.current[i]) == 0)
+        if (!c->fd.failed[i] && c->fd.current[i] && strcmp(f->values[k], c->fd.current[i]) == 0)
             c->fd.choice[i] = (int)k;
 }
 
 static void read_all(console *c)
 {
-    for (size_t i = 0; i < c->fd.n; i++) {
+    for (size_t i = 0; i < c->fd.n; i++)
         read_one(c, i);
-        pick_current(c, i);
-    }
 }
 
 void flags_open(console *c, int key)
@@ -65,11 +61,46 @@ void flags_open(console *c, int key)
         d->current = xcalloc(n, sizeof *d->current);
         d->failed = xcalloc(n, sizeof *d->failed);
         d->choice = xcalloc(n, sizeof *d->choice);
+        d->picked = xcalloc(n, sizeof *d->picked);
+        d->reading = xcalloc(n, sizeof *d->reading);
     }
     d->edit.active = false;
     d->reread = -1;
+    for (size_t i = 0; i < n; i++)
+        d->picked[i] = false;
     read_all(c);
     ui_push(c, M_FLAGS);
+}
+
+void flags_on_show(console *c, bg_job *j)
+{
+    flags_dlg *d = &c->fd;
+    if (j->index < 0 || (size_t)j->index >= d->n)
+        return;
+    size_t i = (size_t)j->index;
+    free(d->current[i]);
+    d->current[i] = j->ok ? j->result : j->msg ? j->msg : xstrdup("?");
+    if (j->ok)
+        j->result = NULL;
+    else
+        j->msg = NULL;
+    d->failed[i] = !j->ok;
+    d->reading[i] = false;
+    if (!d->picked[i])
+        pick_current(c, i);
+}
+
+void flags_on_set(console *c, bg_job *j)
+{
+    flags_dlg *d = &c->fd;
+    ui_status(c, !j->ok, "%s", j->msg ? j->msg : j->ok ? "applied" : "failed");
+    if (j->index < 0 || (size_t)j->index >= d->n)
+        return;
+    d->picked[j->index] = false;
+    /* The reload reaches the server a little later: read it again soon. */
+    read_one(c, (size_t)j->index);
+    d->reread = j->index;
+    d->reread_at_us = now_us() + REREAD_DELAY_US;
 }
 
 void flags_move(console *c, int delta)
@@ -87,19 +118,20 @@ void flags_choose(console *c, int key)
         return;
     int step = key == KEY_LEFT ? nv - 1 : 1;
     d->choice[d->sel] = (d->choice[d->sel] + step) % nv;
+    d->picked[d->sel] = true;
 }
 
-/* Sets (value) or resets (NULL) the selected flag and reports. */
+/* Sets (value) or resets (NULL) the selected flag on the helper thread;
+ * the outcome comes back to flags_on_set. */
 static void set_flag(console *c, const char *value)
 {
     flags_dlg *d = &c->fd;
-    char *msg = NULL;
-    bool ok = run_set_flag(c->r, cfg_of(c)->flags[d->sel].name, value, &msg);
-    ui_status(c, !ok, "%s", msg ? msg : ok ? "applied" : "failed");
-    free(msg);
-    read_one(c, (size_t)d->sel);
-    d->reread = d->sel;
-    d->reread_at_us = now_us() + REREAD_DELAY_US;
+    const char *name = cfg_of(c)->flags[d->sel].name;
+    bg_submit(&c->bg, bg_job_new(value ? BG_SET : BG_RESET, d->sel, name, value));
+    if (value)
+        ui_status(c, false, "setting %s = %s ...", name, value);
+    else
+        ui_status(c, false, "resetting %s ...", name);
 }
 
 void flags_apply(console *c, int key)
@@ -124,14 +156,15 @@ void flags_type(console *c, int key)
 {
     (void)key;
     flags_dlg *d = &c->fd;
-    le_start(&d->edit, d->failed[d->sel] ? "" : d->current[d->sel], false);
+    const char *now = d->current[d->sel];
+    le_start(&d->edit, d->failed[d->sel] || !now ? "" : now, false);
 }
 
 void flags_reread(console *c, int key)
 {
     (void)key;
     read_all(c);
-    ui_status(c, false, "flags read again");
+    ui_status(c, false, "reading every flag again");
 }
 
 void flags_edit_key(console *c, int key)
@@ -153,7 +186,6 @@ void flags_tick(console *c)
         return;
     read_one(c, (size_t)d->reread);
     d->reread = -1;
-    c->dirty = true;
 }
 
 static void draw_row(console *c, int y, rect in, size_t i, bool selected)
@@ -168,6 +200,8 @@ static void draw_row(console *c, int y, rect in, size_t i, bool selected)
     x += NAME_W + 1;
     if (selected && d->edit.active) {
         le_draw(&d->edit, y, x, VALUE_W);
+    } else if (!d->current[i]) {
+        draw_text(y, x, VALUE_W, selected ? base : R_DIM, "reading...", false);
     } else {
         role vr = selected ? base : d->failed[i] ? R_BAD : R_ACCENT;
         draw_text(y, x, d->failed[i] ? end - x : VALUE_W, vr, d->current[i], true);
@@ -225,6 +259,9 @@ void flags_free(flags_dlg *d)
     free(d->current);
     free(d->failed);
     free(d->choice);
+    free(d->picked);
+    free(d->reading);
+    d->picked = d->reading = NULL;
     d->current = NULL;
     d->failed = NULL;
     d->choice = NULL;

@@ -135,8 +135,17 @@ static void on_flags_answer(console *c, bool yes)
     if (!p->has_loaded)
         return;
     if (yes) {
-        int n = run_apply_config(c->r, &p->loaded, true);
-        ui_status(c, false, "profile flags applied (%d settings)", n);
+        /* ALTER SYSTEM for each flag: on the helper thread. */
+        bg_job *j = bg_job_new(BG_APPLY_FLAGS, -1, NULL, NULL);
+        j->cfg = xcalloc(1, sizeof *j->cfg);
+        *j->cfg = p->loaded;   /* the job takes the loaded config */
+        p->has_loaded = false;
+        size_t n = j->cfg->nflags;
+        if (bg_submit(&c->bg, j))
+            ui_status(c, false, "setting the profile's %zu flags ...", n);
+        else
+            ui_status(c, true, "cannot start the thread that sets flags");
+        return;
     }
     config_free(&p->loaded);
     p->has_loaded = false;
@@ -189,6 +198,11 @@ void profile_load_start(console *c, int key)
               "Profile to load onto the run (weights, limits, threads; workload and "
               "isolation stay): a name in profiles/ or a path:",
               "", on_load_name);
+}
+
+void profile_on_applied(console *c, bg_job *j)
+{
+    ui_status(c, false, "profile applied: %d settings changed, flags included", j->applied);
 }
 
 void profile_free(profile_dlg *d)

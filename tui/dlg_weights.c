@@ -12,7 +12,7 @@
 #include "dialogs.h"
 
 #define WEIGHT_MAX 1000000u
-#define DLG_W 92
+#define DLG_W 100
 
 /* True when name contains the filter, ignoring case. */
 static bool matches(const char *name, const char *filter)
@@ -133,24 +133,104 @@ void weights_edit_key(console *c, int key)
     set_weight(c, (size_t)a, w > WEIGHT_MAX ? WEIGHT_MAX : (unsigned)w);
 }
 
-static void draw_row(console *c, int y, rect in, size_t a, bool selected)
+/* The dialog's columns after LIST and ACTION, right-aligned; narrow
+ * screens drop those with the highest drop rank first. */
+typedef struct wcol {
+    const char *title;
+    int width;
+    int drop;        /* 0 never */
+} wcol;
+
+static const wcol WCOLS[] = {
+    {"WEIGHT", 6, 0}, {"OK", 7, 0}, {"IGN", 7, 2}, {"UNX", 5, 0},
+    {"SKIP", 6, 4}, {"P50", 8, 1}, {"P99", 8, 3},
+};
+#define NWCOLS ((int)(sizeof WCOLS / sizeof WCOLS[0]))
+#define LIST_W 12
+#define ACTION_MIN 14
+#define ACTION_MAX 28
+
+/* Decides the columns for an inner width w: sets show[] and returns the
+ * width of the ACTION column. */
+static int fit_wcols(int w, bool show[NWCOLS])
+{
+    int used = LIST_W + 1;
+    for (int i = 0; i < NWCOLS; i++) {
+        show[i] = true;
+        used += WCOLS[i].width + 1;
+    }
+    for (int rank = 4; rank >= 1 && used + ACTION_MIN > w; rank--)
+        for (int i = 0; i < NWCOLS; i++)
+            if (WCOLS[i].drop == rank && show[i]) {
+                show[i] = false;
+                used -= WCOLS[i].width + 1;
+            }
+    int aw = w - used;
+    return aw > ACTION_MAX ? ACTION_MAX : aw;
+}
+
+/* The text of column i for action x. */
+static const char *wcell(const action_snap *x, int i, char *b, size_t n, role *r)
+{
+    switch (i) {
+    case 0: snprintf(b, n, "%u", x->weight); return b;
+    case 1: return fmt_count(b, n, x->ok, WCOLS[i].width);
+    case 2: return fmt_count(b, n, x->ignored, WCOLS[i].width);
+    case 3:
+        if (x->unexpected)
+            *r = R_BAD;
+        return fmt_count(b, n, x->unexpected, WCOLS[i].width);
+    case 4: return fmt_count(b, n, x->skipped, WCOLS[i].width);
+    case 5: return x->p50_us ? fmt_us(b, n, x->p50_us) : "-";
+    default: return x->p99_us ? fmt_us(b, n, x->p99_us) : "-";
+    }
+}
+
+static void draw_row(console *c, int y, rect in, size_t a, bool selected, const bool show[NWCOLS],
+                     int action_w)
 {
     const action_snap *x = &c->snap->actions[a];
-    char line[200], ok[12], ig[12], ux[12], sk[12], p50[16];
     const char *dot = strchr(x->name, '.');
-    int list_w = dot ? (int)(dot - x->name) : 0;
-    snprintf(line, sizeof line, "%-12.*s %-26s %6u %7s %7s %5s %6s %8s", list_w, x->name,
-             dot ? dot + 1 : x->name, x->weight, fmt_count(ok, sizeof ok, x->ok, 7),
-             fmt_count(ig, sizeof ig, x->ignored, 7), fmt_count(ux, sizeof ux, x->unexpected, 5),
-             fmt_count(sk, sizeof sk, x->skipped, 6), x->p50_us ? fmt_us(p50, sizeof p50, x->p50_us) : "-");
-    role r = selected ? R_SELECTED : x->weight == 0 ? R_DIM : R_NORMAL;
+    role base = selected ? R_SELECTED : x->weight == 0 ? R_DIM : R_NORMAL;
     if (selected)
         draw_fill(y, in.x, in.w, R_SELECTED);
-    draw_text(y, in.x, in.w, r, line, false);
-    if (x->unexpected && !selected && in.w > 68)
-        draw_right(y, in.x + 63, 5, R_BAD, ux); /* the UNX column in red */
-    if (selected && c->wd.edit.active && in.w > 47)
-        le_draw(&c->wd.edit, y, in.x + 40, 7);
+    int xpos = in.x, end = in.x + in.w;
+    draw_textn(y, xpos, LIST_W, base, x->name, dot ? (size_t)(dot - x->name) : 0, false);
+    xpos += LIST_W + 1;
+    draw_text(y, xpos, action_w, base, dot ? dot + 1 : x->name, true);
+    xpos += action_w + 1;
+    for (int i = 0; i < NWCOLS && xpos < end; i++) {
+        if (!show[i])
+            continue;
+        char b[24];
+        role r = base;
+        const char *v = wcell(x, i, b, sizeof b, &r);
+        if (selected || (x->weight == 0 && r != R_BAD))
+            r = base;
+        if (i == 0 && selected && c->wd.edit.active)
+            le_draw(&c->wd.edit, y, xpos, WCOLS[i].width);
+        else if (i == 0 && x->weight == 0)
+            draw_right(y, xpos, WCOLS[i].width, selected ? r : R_WARN, "0");
+        else
+            draw_right(y, xpos, WCOLS[i].width, r, v);
+        xpos += WCOLS[i].width + 1;
+    }
+}
+
+static void draw_header(int y, rect in, const bool show[NWCOLS], int action_w)
+{
+    draw_fill(y, in.x, in.w, R_HEADER);
+    int x = in.x;
+    draw_text(y, x, LIST_W, R_HEADER, "LIST", false);
+    x += LIST_W + 1;
+    draw_text(y, x, action_w, R_HEADER, "ACTION", false);
+    x += action_w + 1;
+    for (int i = 0; i < NWCOLS; i++) {
+        if (!show[i])
+            continue;
+        draw_right(y, x, WCOLS[i].width, R_HEADER, WCOLS[i].title);
+        x += WCOLS[i].width + 1;
+    }
 }
 
 void weights_draw(console *c)
@@ -177,11 +257,9 @@ void weights_draw(console *c)
     }
     if (++y >= end)
         return;
-    draw_fill(y, in.x, in.w, R_HEADER);
-    char hdr[200];
-    snprintf(hdr, sizeof hdr, "%-12s %-26s %6s %7s %7s %5s %6s %8s", "LIST", "ACTION", "WEIGHT", "OK",
-             "IGN", "UNX", "SKIP", "P50");
-    draw_text(y, in.x, in.w, R_HEADER, hdr, false);
+    bool show[NWCOLS];
+    int action_w = fit_wcols(in.w, show);
+    draw_header(y, in, show, action_w);
     y++;
     int rows = end - y;
     d->page = rows;
@@ -194,7 +272,7 @@ void weights_draw(console *c)
     if (d->top < 0)
         d->top = 0;
     for (int i = 0; i < rows && (size_t)(d->top + i) < d->nrows; i++)
-        draw_row(c, y + i, in, d->rows[d->top + i], d->top + i == d->sel);
+        draw_row(c, y + i, in, d->rows[d->top + i], d->top + i == d->sel, show, action_w);
     if (!d->nrows && rows > 0)
         draw_text(y, in.x, in.w, R_DIM, "no action matches the filter", false);
 }

@@ -318,12 +318,14 @@ char *fmt_clock(char *buf, size_t n, double s)
     return buf;
 }
 
-int draw_wrap(rect a, role r, const char *s)
+/* Lays s out word-wrapped in a: draws it when draw is set; returns the
+ * rows used. */
+static int wrap(rect a, role r, const char *s, bool draw)
 {
     int rows = 0;
     while (s && *s && rows < a.h) {
         size_t fit = text_fit(s, a.w);
-        if (s[fit]) {
+        if (s[fit] && s[fit] != ' ') {
             /* Break after the last space that fits, if there is one. */
             size_t k = fit;
             while (k > 0 && s[k] != ' ')
@@ -333,11 +335,23 @@ int draw_wrap(rect a, role r, const char *s)
         }
         if (fit == 0)
             fit = 1;
-        draw_textn(a.y + rows, a.x, a.w, r, s, fit, false);
+        if (draw)
+            draw_textn(a.y + rows, a.x, a.w, r, s, fit, false);
         s += fit;
         while (*s == ' ')
             s++;
         rows++;
     }
     return rows;
+}
+
+int draw_wrap(rect a, role r, const char *s)
+{
+    return wrap(a, r, s, true);
+}
+
+int wrap_rows(const char *s, int w)
+{
+    rect a = {0, 0, 1000, w > 0 ? w : 1};
+    return wrap(a, R_NORMAL, s, false);
 }

@@ -52,6 +52,9 @@ void draw_spark(int y, int x, int w, const double *v, int n, role r);
 /* Draws s word-wrapped into the rectangle; returns the rows used. */
 int draw_wrap(rect a, role r, const char *s);
 
+/* Returns how many rows draw_wrap would use for s at width w. */
+int wrap_rows(const char *s, int w);
+
 /* Clears the rectangle and draws a frame with a title on its top edge. */
 void draw_box(rect b, const char *title);
 

@@ -136,6 +136,13 @@ void evlog_absorb(evlog *l, run_snapshot *s)
     l->want = want < WANT_MIN ? WANT_MIN : want > WANT_MAX ? WANT_MAX : want;
 }
 
+size_t evlog_missing(const evlog *l, const run_snapshot *s)
+{
+    if (!s->nevents || s->events[0].seq <= l->last_seq + 1)
+        return 0;
+    return (size_t)(s->events[0].seq - l->last_seq - 1);
+}
+
 size_t evlog_want(const evlog *l)
 {
     return l->want;

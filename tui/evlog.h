@@ -12,6 +12,7 @@
 #define EVLOG_NOTABLE 256
 #define EVLOG_GROUPS 160
 #define EVLOG_KEY_LEN 160
+#define EVLOG_FETCH_MAX 2048   /* the most events worth asking one snapshot for */
 
 typedef struct ev_ring {
     run_event *v;
@@ -49,6 +50,10 @@ void evlog_free(evlog *l);
  * those events are moved out of the snapshot (their pointers become
  * NULL), so the snapshot can still be freed as usual. */
 void evlog_absorb(evlog *l, run_snapshot *s);
+
+/* Returns how many events older than the oldest one in s, and newer than
+ * those taken in so far, s lacks (0 when it holds every new event). */
+size_t evlog_missing(const evlog *l, const run_snapshot *s);
 
 /* Returns how many events to request from the next snapshot. */
 size_t evlog_want(const evlog *l);

@@ -21,7 +21,7 @@ void check_draw(console *c, rect a)
     int y = a.y, end = a.y + a.h;
     char t[96];
     snprintf(t, sizeof t, "Checker %s", k->checker);
-    draw_rule(y++, a.x, a.w, c->focus == F_CHECK ? R_KEY : R_TITLE, t);
+    draw_rule(y++, a.x, a.w, c->focus == F_CHECK ? R_FOCUS : R_TITLE, t);
     if (y >= end)
         return;
     int x = a.x, xe = a.x + a.w;

@@ -71,6 +71,20 @@ static void draw_event_row(int y, rect a, const run_event *e, bool selected)
     draw_text(y, x, end - x, base == R_DIM ? R_DIM : selected ? base : R_NORMAL, e->message, true);
 }
 
+/* Returns true when the newest finding of the log is outside rows
+ * [top, top + rows) of the flat view of every event. */
+static bool finding_off_screen(const console *c, int top, int rows, size_t n)
+{
+    size_t nn = evlog_count(&c->ev, true);
+    if (!nn || !n)
+        return false;
+    uint64_t seq = evlog_at(&c->ev, true, nn - 1)->seq;
+    const run_event *first = evlog_at(&c->ev, false, (size_t)(top < 0 ? 0 : top));
+    size_t last_i = (size_t)(top + rows - 1) < n ? (size_t)(top + rows - 1) : n - 1;
+    const run_event *last = evlog_at(&c->ev, false, last_i);
+    return seq < first->seq || seq > last->seq;
+}
+
 static void draw_flat(console *c, int y, int rows, rect a)
 {
     events_view *v = &c->evv;
@@ -80,16 +94,32 @@ static void draw_flat(console *c, int y, int rows, rect a)
     if (sel < 0)
         v->sel_seq = 0;
     long follow_sel = sel < 0 ? (long)n - 1 : sel;
-    if (sel < 0)
-        v->top = (int)n - rows;
-    if (follow_sel < v->top)
-        v->top = (int)follow_sel;
-    if (follow_sel >= v->top + rows)
-        v->top = (int)follow_sel - rows + 1;
-    if (v->top > (int)n - rows)
-        v->top = (int)n - rows;
-    if (v->top < 0)
-        v->top = 0;
+    /* With ignored errors shown, a flood of them can push the findings out
+     * of sight: then the newest finding stays pinned on the first row. */
+    bool pin = false;
+    for (int pass = 0; pass < 2; pass++) {
+        int r = rows - (pin ? 1 : 0);
+        if (sel < 0)
+            v->top = (int)n - r;
+        if (follow_sel < v->top)
+            v->top = (int)follow_sel;
+        if (follow_sel >= v->top + r)
+            v->top = (int)follow_sel - r + 1;
+        if (v->top > (int)n - r)
+            v->top = (int)n - r;
+        if (v->top < 0)
+            v->top = 0;
+        if (pin || hide || rows < 4 || !finding_off_screen(c, v->top, r, n))
+            break;
+        pin = true;
+    }
+    if (pin) {
+        const run_event *f = evlog_at(&c->ev, true, evlog_count(&c->ev, true) - 1);
+        draw_event_row(y, a, f, false);
+        draw_text(y, a.x, 1, R_BAD, theme_glyphs()->newest, false);
+        y++, rows--;
+    }
+    v->page = rows;
     for (int i = 0; i < rows && (size_t)(v->top + i) < n; i++) {
         const run_event *e = evlog_at(&c->ev, hide, (size_t)(v->top + i));
         bool selected = c->focus == F_EVENTS && v->top + i == follow_sel;
@@ -156,13 +186,18 @@ void events_draw(console *c, rect a)
     events_view *v = &c->evv;
     int y = a.y, rows = a.h;
     if (rows >= 2) {
-        char t[160];
+        char t[160], f[48] = "";
+        const run_totals *tot = &c->snap->totals;
+        uint64_t findings = tot->unexpected + tot->crashes + tot->hangs;
+        if (findings)
+            snprintf(f, sizeof f, "  %llu finding%s", (unsigned long long)findings,
+                     findings == 1 ? "" : "s");
         int n = snprintf(t, sizeof t, "%s%s%s", v->grouped ? "Events by SQLSTATE + message" : "Events",
-                         v->hide_ignored ? "  (ignored hidden)" : "", "");
+                         f, v->hide_ignored ? "  (ignored hidden)" : "");
         if (c->ev.missed && n > 0 && (size_t)n < sizeof t)
             snprintf(t + n, sizeof t - (size_t)n, "  %llu passed unseen",
                      (unsigned long long)c->ev.missed);
-        draw_rule(y, a.x, a.w, c->focus == F_EVENTS ? R_KEY : R_TITLE, t);
+        draw_rule(y, a.x, a.w, c->focus == F_EVENTS ? R_FOCUS : R_TITLE, t);
         y++, rows--;
     }
     v->page = rows;
@@ -218,8 +253,12 @@ void events_toggle_grouped(console *c, int key)
 static void event_fill(console *c, const run_event *e, const ev_group *g)
 {
     textview *t = &c->text;
-    char th[16];
-    tv_reset(t, g ? "Event group" : "Event");
+    char th[16], title[96];
+    snprintf(title, sizeof title, "%s: %s %s%s%s", g ? "Event group" : "Event",
+             evlog_class_label(e->cls), e->sqlstate[0] ? e->sqlstate : "",
+             e->action[0] ? " in " : "", e->action);
+    tv_reset(t, title);
+    tv_set_hang(t, 11);
     if (g) {
         tv_add(t, R_BOLD, "count:     %llu (first at %.3f s, last at %.3f s)",
                (unsigned long long)g->count, g->first_t, g->last_t);
@@ -227,7 +266,8 @@ static void event_fill(console *c, const run_event *e, const ev_group *g)
         tv_add(t, R_DIM, "%s", "the first event of the group:");
     }
     tv_add(t, R_NORMAL, "time:      %.3f s after the start", e->t);
-    tv_add(t, R_NORMAL, "thread:    %s", e->thread < 0 ? "server" : thread_label(e->thread, th, sizeof th) + 1);
+    tv_add(t, R_NORMAL, "thread:    %s", e->thread < 0 ? "the engine / the server log"
+                                                     : thread_label(e->thread, th, sizeof th) + 1);
     tv_add(t, R_NORMAL, "action:    %s", e->action[0] ? e->action : "-");
     tv_add(t, class_role(e->cls) == R_DIM ? R_NORMAL : class_role(e->cls), "class:     %s",
            e->cls == EC_NONE ? "note" : err_class_name(e->cls));
@@ -237,8 +277,9 @@ static void event_fill(console *c, const run_event *e, const ev_group *g)
     tv_add(t, R_NORMAL, "hint:      %s", e->hint && *e->hint ? e->hint : "-");
     tv_add(t, R_NORMAL, "seed:      %llu", (unsigned long long)c->snap->seed);
     tv_add(t, R_NORMAL, "reproduce: %s", c->repro);
+    tv_set_hang(t, 0);
     tv_add(t, R_NORMAL, "%s", "");
-    tv_add(t, R_NORMAL, "%s", "SQL:");
+    tv_add(t, R_TITLE, "%s", "SQL:");
     tv_add_text(t, R_NORMAL, e->sql && *e->sql ? e->sql : "-");
 }
 

@@ -125,7 +125,7 @@ static void cell_sql(const console *c, const thread_snap *t, char *b, size_t n, 
 
 static const tcol COLS_TABLE[] = {
     {"ID", 3, 0, true, cmp_id, cell_id},
-    {"LIST", 5, 7, false, cmp_list, cell_list},
+    {"LIST", 12, 7, false, cmp_list, cell_list},
     {"STATE", 9, 1, false, cmp_state, cell_state},
     {"ACTION", 16, 2, false, cmp_action, cell_action},
     {"TIME", 6, 4, true, cmp_time, cell_time},
@@ -219,7 +219,7 @@ static void draw_title(console *c, rect a)
                      tv->sort_desc ? theme_glyphs()->sort_down : theme_glyphs()->sort_up);
     if (tagged && n > 0 && (size_t)n < sizeof t)
         snprintf(t + n, sizeof t - (size_t)n, "  %d tagged", tagged);
-    draw_rule(a.y, a.x, a.w, c->focus == F_THREADS ? R_KEY : R_TITLE, t);
+    draw_rule(a.y, a.x, a.w, c->focus == F_THREADS ? R_FOCUS : R_TITLE, t);
 }
 
 static void draw_column_header(const console *c, int y, rect a, const bool show[NCOLS], int sql_w)
@@ -292,6 +292,9 @@ void threads_draw(console *c, rect a)
     }
     bool show[NCOLS];
     int sql_w = fit_columns(a.w, show);
+    tv->shown = 0;
+    for (int i = 0; i < NCOLS; i++)
+        tv->shown |= show[i] ? 1u << i : 0;
     if (rows >= 2) {
         draw_column_header(c, y, a, show, sql_w);
         y++, rows--;
@@ -354,9 +357,13 @@ void threads_sort_next(console *c, int key)
 {
     (void)key;
     threads_view *tv = &c->tv;
-    do
+    /* The next column on screen that can be sorted by. */
+    for (int n = 0; n < NCOLS; n++) {
         tv->sort_col = (tv->sort_col + 1) % NCOLS;
-    while (!COLS_TABLE[tv->sort_col].cmp);
+        bool visible = !tv->shown || (tv->shown & (1u << tv->sort_col));
+        if (COLS_TABLE[tv->sort_col].cmp && visible)
+            break;
+    }
     /* Counters and times read best largest first. */
     tv->sort_desc = COLS_TABLE[tv->sort_col].right && tv->sort_col != 0;
     threads_prepare(c);
@@ -369,10 +376,9 @@ void threads_sort_reverse(console *c, int key)
     threads_prepare(c);
 }
 
-void threads_pause(console *c, int key)
+bool threads_pause_would_pause(const console *c)
 {
-    (void)key;
-    threads_view *tv = &c->tv;
+    const threads_view *tv = &c->tv;
     int tagged = count_tagged(c);
     bool any_running = false;
     for (int i = 0; i < tv->norder; i++) {
@@ -380,6 +386,15 @@ void threads_pause(console *c, int key)
         if (tagged ? is_tagged(tv, t->id) : t->id == tv->sel_id)
             any_running |= !t->paused;
     }
+    return any_running || !tv->norder;
+}
+
+void threads_pause(console *c, int key)
+{
+    (void)key;
+    threads_view *tv = &c->tv;
+    int tagged = count_tagged(c);
+    bool any_running = threads_pause_would_pause(c);
     for (int i = 0; i < tv->norder; i++) {
         const thread_snap *t = tv->order[i];
         if (tagged ? is_tagged(tv, t->id) : t->id == tv->sel_id)

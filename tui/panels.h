@@ -19,6 +19,9 @@ void threads_untag_all(console *c, int key);
 void threads_sort_next(console *c, int key);
 void threads_sort_reverse(console *c, int key);
 void threads_pause(console *c, int key);
+/* Returns true when p would pause (some of the threads it acts on run),
+ * false when it would resume them. */
+bool threads_pause_would_pause(const console *c);
 void threads_open(console *c, int key);
 /* Refills the thread detail view (c->detail == D_THREAD). */
 void threads_detail_fill(console *c);

@@ -21,6 +21,12 @@ void tv_reset(textview *t, const char *title)
     tv_clear(t);
     snprintf(t->title, sizeof t->title, "%s", title);
     t->top = 0;
+    t->hang = 0;
+}
+
+void tv_set_hang(textview *t, int n)
+{
+    t->hang = n > 0 ? n : 0;
 }
 
 void tv_free(textview *t)
@@ -38,6 +44,7 @@ static void add_line(textview *t, role r, const char *s, size_t len)
         t->lines = xrealloc(t->lines, t->cap * sizeof *t->lines);
     }
     t->lines[t->n].r = r;
+    t->lines[t->n].hang = t->hang;
     t->lines[t->n].s = xstrndup(s, len);
     t->n++;
 }
@@ -69,11 +76,55 @@ void tv_add(textview *t, role r, const char *fmt, ...)
     free(s);
 }
 
-/* Returns how many display rows line s takes at width w. */
-static int rows_of(const char *s, int w)
+/* How many bytes of s go on one row of w columns: whole words when the
+ * row has a space to break at, else as many characters as fit. */
+static size_t row_bytes(const char *s, int w)
 {
-    int tw = text_width(s);
-    return tw <= w ? 1 : (tw + w - 1) / w;
+    size_t fit = text_fit(s, w);
+    if (fit == 0 && *s)
+        return 1; /* a character wider than the view */
+    if (!s[fit] || s[fit] == ' ')
+        return fit;
+    size_t k = fit;
+    while (k > 0 && s[k - 1] != ' ')
+        k--;
+    return k > 0 ? k : fit;
+}
+
+/* Walks the display rows of line l at width w: calls draw for each row
+ * (unless NULL) and returns how many there are. */
+static int line_rows(const tv_line *l, int w, void (*draw)(void *, int, int, const char *, size_t),
+                     void *arg)
+{
+    int hang = l->hang < w / 2 ? l->hang : 0;
+    const char *s = l->s;
+    int row = 0;
+    do {
+        int indent = row ? hang : 0;
+        size_t n = row_bytes(s, w - indent);
+        if (draw)
+            draw(arg, row, indent, s, n);
+        s += n;
+        while (*s == ' ')
+            s++;
+        row++;
+    } while (*s);
+    return row;
+}
+
+typedef struct draw_ctx {
+    textview *t;
+    rect a;
+    int first;        /* display row of the line's first row */
+    role r;
+} draw_ctx;
+
+static void draw_row(void *arg, int row, int indent, const char *s, size_t n)
+{
+    draw_ctx *d = arg;
+    int y = d->first + row - d->t->top;
+    if (y >= 0 && y < d->a.h)
+        draw_textn(d->a.y + y, d->a.x + indent, d->a.w - indent, d->r, s, n, false);
 }
 
 void tv_draw(textview *t, rect a)
@@ -83,23 +134,15 @@ void tv_draw(textview *t, rect a)
     t->page = a.h;
     t->rows = 0;
     for (size_t i = 0; i < t->n; i++)
-        t->rows += rows_of(t->lines[i].s, a.w);
+        t->rows += line_rows(&t->lines[i], a.w, NULL, NULL);
     if (t->top > t->rows - a.h)
         t->top = t->rows - a.h;
     if (t->top < 0)
         t->top = 0;
     int row = 0;
     for (size_t i = 0; i < t->n && row < t->top + a.h; i++) {
-        const char *s = t->lines[i].s;
-        do {
-            size_t fit = text_fit(s, a.w);
-            if (fit == 0 && *s)
-                fit = 1; /* a character wider than the view */
-            if (row >= t->top)
-                draw_textn(a.y + row - t->top, a.x, a.w, t->lines[i].r, s, fit, false);
-            s += fit;
-            row++;
-        } while (*s && row < t->top + a.h);
+        draw_ctx d = {t, a, row, t->lines[i].r};
+        row += line_rows(&t->lines[i], a.w, draw_row, &d);
     }
 }
 

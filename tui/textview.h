@@ -10,6 +10,7 @@
 
 typedef struct tv_line {
     role r;
+    int hang;         /* continuation rows of a wrapped line start this far in */
     char *s;
 } tv_line;
 
@@ -20,6 +21,7 @@ typedef struct textview {
     int top;          /* first display row shown */
     int rows;         /* display rows at the last draw */
     int page;         /* rows visible at the last draw */
+    int hang;         /* the hang given to lines added from now on */
 } textview;
 
 /* Drops every line (keeps the scroll position; tv_reset also rewinds). */
@@ -32,11 +34,15 @@ void tv_free(textview *t);
 /* Adds formatted text; each '\n' starts a new line. */
 void tv_add(textview *t, role r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Lines added from now on wrap with their continuation rows indented by
+ * n columns (0: none; tv_reset sets 0). */
+void tv_set_hang(textview *t, int n);
+
 /* Adds s as it is (it may hold newlines); NULL adds "-". */
 void tv_add_text(textview *t, role r, const char *s);
 
-/* Draws the lines into area, wrapping long ones, from the scroll
- * position. */
+/* Draws the lines into area from the scroll position, wrapping long ones
+ * at spaces where there are any. */
 void tv_draw(textview *t, rect area);
 
 /* Scrolls by delta display rows (INT_MIN: top, INT_MAX: bottom). */

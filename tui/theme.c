@@ -5,36 +5,42 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A role as data: its colours and attributes in colour, and the
- * attributes used on a monochrome terminal. -1 is the default colour. */
+/* A role as data: its look on a 256-colour terminal, on an 8-colour one,
+ * and on a monochrome one (or with NO_COLOR). -1 is the terminal's own
+ * default colour. The 256-colour look keeps backgrounds dark and calm and
+ * saves the loud colours for findings. */
 typedef struct role_style {
-    short fg, bg;
-    attr_t color_attr;
-    attr_t mono_attr;
+    short fg256, bg256;
+    attr_t attr256;
+    short fg8, bg8;
+    attr_t attr8;
+    attr_t mono;
 } role_style;
 
 static const role_style STYLES[R_COUNT] = {
-    [R_NORMAL] = {-1, -1, A_NORMAL, A_NORMAL},
-    [R_DIM] = {-1, -1, A_DIM, A_DIM},
-    [R_BOLD] = {-1, -1, A_BOLD, A_BOLD},
-    [R_TITLE] = {COLOR_CYAN, -1, A_BOLD, A_BOLD},
-    [R_HEADER] = {COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_REVERSE},
-    [R_SORTED] = {COLOR_BLACK, COLOR_CYAN, A_BOLD, A_REVERSE | A_BOLD | A_UNDERLINE},
-    [R_SELECTED] = {COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE},
-    [R_GOOD] = {COLOR_GREEN, -1, A_NORMAL, A_NORMAL},
-    [R_WARN] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD},
-    [R_BAD] = {COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE},
-    [R_ACCENT] = {COLOR_CYAN, -1, A_NORMAL, A_BOLD},
-    [R_KEY] = {COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE},
-    [R_TAG] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD},
-    [R_BAR_OK] = {COLOR_GREEN, -1, A_NORMAL, A_NORMAL},
-    [R_BAR_WARN] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD},
-    [R_BAR_BAD] = {COLOR_RED, -1, A_BOLD, A_BOLD},
-    [R_BAR_EMPTY] = {-1, -1, A_DIM, A_DIM},
-    [R_SPARK] = {COLOR_CYAN, -1, A_NORMAL, A_NORMAL},
-    [R_STATUS] = {COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_REVERSE},
-    [R_STATUS_BAD] = {COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD},
-    [R_BOX] = {COLOR_CYAN, -1, A_NORMAL, A_NORMAL},
+    /*                 256: fg   bg   attr        8: fg            bg           attr      mono */
+    [R_NORMAL] =     {-1,  -1,  A_NORMAL, -1,           -1,          A_NORMAL, A_NORMAL},
+    [R_DIM] =        {245, -1,  A_NORMAL, -1,           -1,          A_DIM,    A_DIM},
+    [R_BOLD] =       {-1,  -1,  A_BOLD,   -1,           -1,          A_BOLD,   A_BOLD},
+    [R_TITLE] =      {117, -1,  A_BOLD,   COLOR_CYAN,   -1,          A_BOLD,   A_BOLD},
+    [R_HEADER] =     {252, 237, A_BOLD,   COLOR_BLACK,  COLOR_WHITE, A_NORMAL, A_REVERSE},
+    [R_SORTED] =     {16,  117, A_BOLD,   COLOR_BLACK,  COLOR_CYAN,  A_BOLD,   A_REVERSE | A_BOLD | A_UNDERLINE},
+    [R_SELECTED] =   {231, 25,  A_BOLD,   COLOR_BLACK,  COLOR_CYAN,  A_NORMAL, A_REVERSE | A_BOLD},
+    [R_GOOD] =       {114, -1,  A_NORMAL, COLOR_GREEN,  -1,          A_NORMAL, A_NORMAL},
+    [R_WARN] =       {221, -1,  A_BOLD,   COLOR_YELLOW, -1,          A_BOLD,   A_BOLD},
+    [R_BAD] =        {203, -1,  A_BOLD,   COLOR_RED,    -1,          A_BOLD,   A_BOLD | A_UNDERLINE},
+    [R_ACCENT] =     {152, -1,  A_NORMAL, COLOR_CYAN,   -1,          A_NORMAL, A_BOLD},
+    [R_KEY] =        {16,  110, A_BOLD,   COLOR_BLACK,  COLOR_CYAN,  A_NORMAL, A_REVERSE},
+    [R_TAG] =        {214, -1,  A_BOLD,   COLOR_YELLOW, -1,          A_BOLD,   A_BOLD},
+    [R_BAR_OK] =     {71,  -1,  A_NORMAL, COLOR_GREEN,  -1,          A_NORMAL, A_NORMAL},
+    [R_BAR_WARN] =   {178, -1,  A_NORMAL, COLOR_YELLOW, -1,          A_BOLD,   A_BOLD},
+    [R_BAR_BAD] =    {167, -1,  A_NORMAL, COLOR_RED,    -1,          A_BOLD,   A_BOLD},
+    [R_BAR_EMPTY] =  {239, -1,  A_NORMAL, -1,           -1,          A_DIM,    A_DIM},
+    [R_SPARK] =      {80,  -1,  A_NORMAL, COLOR_CYAN,   -1,          A_NORMAL, A_NORMAL},
+    [R_STATUS] =     {16,  179, A_NORMAL, COLOR_BLACK,  COLOR_YELLOW, A_NORMAL, A_REVERSE},
+    [R_STATUS_BAD] = {231, 124, A_BOLD,   COLOR_WHITE,  COLOR_RED,   A_BOLD,   A_REVERSE | A_BOLD},
+    [R_BOX] =        {67,  -1,  A_NORMAL, COLOR_CYAN,   -1,          A_NORMAL, A_NORMAL},
+    [R_FOCUS] =      {16,  117, A_BOLD,   COLOR_BLACK,  COLOR_CYAN,  A_BOLD,   A_REVERSE | A_BOLD},
 };
 
 static const glyphs UTF8_GLYPHS = {
@@ -48,6 +54,11 @@ static const glyphs UTF8_GLYPHS = {
     .tag = "\u25cf",
     .paused = "\u2016",
     .micro = "\u00b5",
+    .up = "\u2191",
+    .down = "\u2193",
+    .left = "\u2190",
+    .right = "\u2192",
+    .newest = "\u25b6",
 };
 
 static const glyphs ASCII_GLYPHS = {
@@ -61,10 +72,15 @@ static const glyphs ASCII_GLYPHS = {
     .tag = "*",
     .paused = "|",
     .micro = "u",
+    .up = "Up",
+    .down = "Down",
+    .left = "Left",
+    .right = "Right",
+    .newest = ">",
 };
 
 static attr_t g_attrs[R_COUNT];
-static bool g_color;
+static int g_colors;          /* 0 (monochrome), 8 or 256 */
 static const glyphs *g_glyphs = &ASCII_GLYPHS;
 
 static bool no_color_requested(void)
@@ -82,18 +98,22 @@ static bool locale_is_utf8(void)
 void theme_init(void)
 {
     g_glyphs = locale_is_utf8() ? &UTF8_GLYPHS : &ASCII_GLYPHS;
-    g_color = !no_color_requested() && has_colors() && start_color() == OK;
-    if (g_color)
+    g_colors = 0;
+    if (!no_color_requested() && has_colors() && start_color() == OK) {
         use_default_colors();
+        g_colors = COLORS >= 256 && COLOR_PAIRS > R_COUNT ? 256 : 8;
+    }
     for (int r = 0; r < R_COUNT; r++) {
         const role_style *s = &STYLES[r];
-        if (!g_color) {
-            g_attrs[r] = s->mono_attr;
+        if (!g_colors) {
+            g_attrs[r] = s->mono;
             continue;
         }
-        attr_t a = s->color_attr;
-        if (s->fg >= 0 || s->bg >= 0) {
-            init_pair((short)(r + 1), s->fg, s->bg);
+        short fg = g_colors == 256 ? s->fg256 : s->fg8;
+        short bg = g_colors == 256 ? s->bg256 : s->bg8;
+        attr_t a = g_colors == 256 ? s->attr256 : s->attr8;
+        if (fg >= 0 || bg >= 0) {
+            init_pair((short)(r + 1), fg, bg);
             a |= COLOR_PAIR(r + 1);
         }
         g_attrs[r] = a;
@@ -105,9 +125,9 @@ attr_t theme_attr(role r)
     return (unsigned)r < R_COUNT ? g_attrs[r] : A_NORMAL;
 }
 
-bool theme_has_color(void)
+int theme_colors(void)
 {
-    return g_color;
+    return g_colors;
 }
 
 const glyphs *theme_glyphs(void)

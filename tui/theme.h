@@ -27,7 +27,8 @@ typedef enum role {
     R_SPARK,
     R_STATUS,     /* a transient status message */
     R_STATUS_BAD, /* a transient error message */
-    R_BOX,        /* dialog frames */
+    R_BOX,        /* dialog frames and panel rules */
+    R_FOCUS,      /* the title of the panel that has the focus */
     R_COUNT
 } role;
 
@@ -44,6 +45,8 @@ typedef struct glyphs {
     const char *tag;
     const char *paused;
     const char *micro;         /* "µ" or "u" */
+    const char *up, *down, *left, *right;   /* arrow keys in the footer and help */
+    const char *newest;        /* marks the pinned newest finding */
 } glyphs;
 
 /* Sets up colours (unless NO_COLOR is set or the terminal has none) and
@@ -54,8 +57,8 @@ void theme_init(void);
 /* Returns the curses attributes for a role. */
 attr_t theme_attr(role r);
 
-/* Returns true when colours are in use. */
-bool theme_has_color(void);
+/* Returns how many colours are in use: 0 (monochrome), 8 or 256. */
+int theme_colors(void);
 
 /* Returns the glyph set (static). */
 const glyphs *theme_glyphs(void);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "../core/engine.h"
+#include "bgjobs.h"
 #include "draw.h"
 #include "evlog.h"
 #include "layout.h"
@@ -55,6 +56,7 @@ typedef struct threads_view {
     int top;                     /* first row shown */
     int page;                    /* rows shown at the last draw */
     int sort_col;                /* index into the column table */
+    unsigned shown;              /* columns on screen at the last draw (bits) */
     bool sort_desc;
     bool *tagged;                /* by worker id */
     int tagged_cap;
@@ -90,7 +92,9 @@ typedef struct flags_dlg {
     size_t n;                    /* flags of the run's config */
     char **current;              /* SHOW value or the error, owned */
     bool *failed;                /* current holds an error */
-    int *choice;                 /* candidate picked per flag, -1 none */
+    int *choice;                 /* candidate picked per flag */
+    bool *picked;                /* the operator moved the pick since the last read */
+    bool *reading;               /* a SHOW is on its way */
     int sel, top, page;
     lineedit edit;               /* a value being typed */
     int reread;                  /* flag to read again shortly, -1 none */
@@ -157,6 +161,7 @@ struct console {
     uint64_t detail_refresh_us;
     textview help;
     char *repro;                 /* the command line that reproduces the run (owned) */
+    bgjobs bg;                   /* control calls that wait on the server */
 };
 
 /* Returns the mode that has the keys. */
