@@ -7,8 +7,9 @@ command -v tmux >/dev/null || { echo "skip: tmux is not installed"; exit 77; }
 
 CON_SOCK="melee-test-$$"
 CON_T="con"
-export LANG=${CON_LANG:-C.UTF-8}
-unset LC_ALL
+# tmux itself runs in UTF-8; each melee gets CON_LANG (default C.UTF-8).
+export LANG=C.UTF-8
+unset LC_ALL LC_CTYPE NO_COLOR
 
 con_tmux() { tmux -L "$CON_SOCK" -f /dev/null "$@"; }
 
@@ -26,7 +27,9 @@ con_cleanup() {
 }
 trap con_cleanup EXIT
 
-# con_start COLS LINES ARGS...: starts melee ARGS in a COLSxLINES terminal.
+# con_start COLS LINES ARGS...: starts melee ARGS in a COLSxLINES terminal
+# (a new tmux window; TERM is CON_TERM, default tmux-256color, LANG is
+# CON_LANG, and CON_ENV is put before the command, e.g. NO_COLOR=1).
 # Its stderr goes to $TMP/err, its exit status to $TMP/rc, and its pid to
 # $TMP/con.pid. Waits for the thread table, and sets SERVER_DIR and
 # SERVER_PORT from the target line melee prints before the console opens.
@@ -39,6 +42,7 @@ con_start() {
 cd $(printf '%q' "$TMP")
 echo \$\$ >con.pid
 exec 2>err
+export LANG=${CON_LANG:-C.UTF-8}
 ${CON_ENV:-} exec$q
 EOF
     # The wrapper replaces itself with melee, so con.pid is melee's pid; a
@@ -47,6 +51,7 @@ EOF
 bash $(printf '%q' "$TMP/run.sh")
 echo \$? >$(printf '%q' "$TMP/rc")
 EOF
+    con_tmux kill-session -t "$CON_T" 2>/dev/null
     con_tmux new-session -d -s "$CON_T" -x "$cols" -y "$lines" \
         "TERM=${CON_TERM:-tmux-256color} bash $(printf '%q' "$TMP/wrap.sh")"
     con_tmux set-option -t "$CON_T" remain-on-exit on >/dev/null
@@ -183,7 +188,7 @@ con_psql() {
 # the report and that the server is gone.
 con_quit_expect() {
     con_keys q
-    con_expect 'Stop it and quit' 5 "quit asks"
+    con_expect 'print the report and quit' 10 "quit asks"
     con_keys y
     local rc
     rc=$(con_wait_exit 60) || { con_dump; fail "melee did not exit after q y"; }
