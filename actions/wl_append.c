@@ -50,11 +50,11 @@ typedef struct append_params {
 static append_params params(const actx *a)
 {
     append_params p;
-    p.tables = MAX(ax_param(a, "tables", 6), 1);
-    p.keys = MIN(MAX(ax_param(a, "keys", 10), 1), MAX_SLOTS);
-    p.txn_min = MAX(ax_param(a, "txn_min", 1), 1);
-    p.txn_max = MAX(ax_param(a, "txn_max", 4), p.txn_min);
-    p.max_writes = MAX(ax_param(a, "max_writes_per_key", 256), 1);
+    p.tables = MAX(ax_param(a, "tables"), 1);
+    p.keys = MIN(MAX(ax_param(a, "keys"), 1), MAX_SLOTS);
+    p.txn_min = MAX(ax_param(a, "txn_min"), 1);
+    p.txn_max = MAX(ax_param(a, "txn_max"), p.txn_min);
+    p.max_writes = MAX(ax_param(a, "max_writes_per_key"), 1);
     return p;
 }
 
@@ -246,12 +246,23 @@ static const action_def APPEND_ROWS[] = {
     {"txn", LIST_DML_NONTRANS, 1, append_txn, NULL, ACTF_NONE, NULL},
 };
 
+static const wl_param APPEND_PARAMS[] = {
+    {"tables", 6, "tables the keys are spread over"},
+    {"keys", 10, "keys in play at a time (at most 64)"},
+    {"txn_min", 1, "fewest micro-operations in a transaction"},
+    {"txn_max", 4, "most micro-operations in a transaction"},
+    {"max_writes_per_key", 256, "appends before a key is retired for a fresh one"},
+    WL_PARAM_CLIENT_FAULT,
+};
+
 const workload_def wl_append = {
     .name = "append",
     .checker = "append",
     .summary = "Elle list-append: transactions of reads and appends, checked for cycles",
     .rows = APPEND_ROWS,
     .nrows = ARRAY_LEN(APPEND_ROWS),
+    .params = APPEND_PARAMS,
+    .nparams = ARRAY_LEN(APPEND_PARAMS),
     .setup = append_setup,
     .final = append_final,
 };

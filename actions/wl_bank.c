@@ -47,14 +47,14 @@ typedef struct bank_params {
 static bank_params params(const actx *a)
 {
     bank_params p;
-    p.accounts = MAX(ax_param(a, "accounts", 8), 2);
-    p.total = ax_param(a, "total", 100);
-    p.max_transfer = MAX(ax_param(a, "max_transfer", 5), 1);
-    p.variant = ax_param(a, "bank_variant", 0);
-    p.per_account_reads = ax_param(a, "bank_per_account_reads", 0) != 0;
-    p.contention = ax_param(a, "bank_contention", 0) != 0;
-    p.allow_negative = ax_param(a, "bank_allow_negative", 1) != 0;
-    p.ids = p.accounts + (p.contention ? MAX(ax_param(a, "contention_keys", 3), 1) : 0);
+    p.accounts = MAX(ax_param(a, "accounts"), 2);
+    p.total = ax_param(a, "total");
+    p.max_transfer = MAX(ax_param(a, "max_transfer"), 1);
+    p.variant = ax_param(a, "bank_variant");
+    p.per_account_reads = ax_param(a, "bank_per_account_reads") != 0;
+    p.contention = ax_param(a, "bank_contention") != 0;
+    p.allow_negative = ax_param(a, "bank_allow_negative") != 0;
+    p.ids = p.accounts + (p.contention ? MAX(ax_param(a, "contention_keys"), 1) : 0);
     return p;
 }
 
@@ -294,7 +294,7 @@ static act_result bank_delete_account(actx *a)
 static bool bank_setup(actx *a)
 {
     bank_params p = params(a);
-    bool split = ax_param(a, "bank_split", 0) != 0;
+    bool split = ax_param(a, "bank_split") != 0;
     static const char *const ddl[] = {
         "DROP SCHEMA IF EXISTS melee_bank CASCADE",
         "CREATE SCHEMA melee_bank",
@@ -327,12 +327,27 @@ static const action_def BANK_ROWS[] = {
     {"delete-account", LIST_DML_NONTRANS, 2, bank_delete_account, NULL, ACTF_NO_COVERAGE, NULL},
 };
 
+static const wl_param BANK_PARAMS[] = {
+    {"accounts", 8, "accounts at the start"},
+    {"total", 100, "the money every read must add up to"},
+    {"max_transfer", 5, "largest amount one transfer moves"},
+    {"bank_split", 0, "0: the total starts in account 0; 1: spread evenly"},
+    {"bank_variant", 0, "0: relative UPDATEs; 1: read, then write computed balances; 2: either"},
+    {"bank_per_account_reads", 0, "1: read each account with its own SELECT in one transaction"},
+    {"bank_contention", 0, "1: also create and delete accounts while transfers run"},
+    {"contention_keys", 3, "accounts that come and go with bank_contention"},
+    {"bank_allow_negative", 1, "0: transfers refuse to overdraw, and a negative balance is a finding"},
+    WL_PARAM_CLIENT_FAULT,
+};
+
 const workload_def wl_bank = {
     .name = "bank",
     .checker = "bank",
     .summary = "transfers between accounts; every read must show the same total",
     .rows = BANK_ROWS,
     .nrows = ARRAY_LEN(BANK_ROWS),
+    .params = BANK_PARAMS,
+    .nparams = ARRAY_LEN(BANK_PARAMS),
     .setup = bank_setup,
     .final = bank_final,
 };

@@ -32,7 +32,7 @@ static act_result counter_add(actx *a)
 {
     json_object *v = json_object_new_int(1);
     ax_hist_invoke(a, "add", v);
-    bool rmw = ax_param(a, "counter_rmw", 0) != 0;
+    bool rmw = ax_param(a, "counter_rmw") != 0;
     if (!ax_begin(a) ||
         !(rmw ? add_read_modify_write(a)
               : ax_exec(a, "UPDATE " COUNTER " SET count = count + 1 WHERE id = 0")))
@@ -74,12 +74,19 @@ static const action_def COUNTER_ROWS[] = {
     {"read", LIST_DML_NONTRANS, 1, counter_read, NULL, ACTF_NONE, NULL},
 };
 
+static const wl_param COUNTER_PARAMS[] = {
+    {"counter_rmw", 0, "1: read the count, then write count + 1 (loses updates below serializable)"},
+    WL_PARAM_CLIENT_FAULT,
+};
+
 const workload_def wl_counter = {
     .name = "counter",
     .checker = "counter",
     .summary = "increments of one row; reads must stay within the known adds",
     .rows = COUNTER_ROWS,
     .nrows = ARRAY_LEN(COUNTER_ROWS),
+    .params = COUNTER_PARAMS,
+    .nparams = ARRAY_LEN(COUNTER_PARAMS),
     .setup = counter_setup,
     .final = counter_final,
 };

@@ -112,12 +112,18 @@ static const action_def DV_ROWS[] = {
     {"drop-table", LIST_DML_NONTRANS, 1, dv_drop_table, DV_EXPECTED, ACTF_NONE, NULL},
 };
 
+static const wl_param DV_PARAMS[] = {
+    WL_PARAM_CLIENT_FAULT,
+};
+
 const workload_def wl_default_value = {
     .name = "default-value",
     .checker = "default-value",
     .summary = "ADD COLUMN ... DEFAULT races inserts and reads; no read may see NULL",
     .rows = DV_ROWS,
     .nrows = ARRAY_LEN(DV_ROWS),
+    .params = DV_PARAMS,
+    .nparams = ARRAY_LEN(DV_PARAMS),
     .setup = dv_setup,
     .final = NULL,
 };

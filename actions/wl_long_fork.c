@@ -113,7 +113,7 @@ static act_result long_fork_read(actx *a)
     json_object *read = NULL;
     json_object_deep_copy(inv, &read, NULL);
     bool ok = ax_begin(a);
-    if (ok && ax_param(a, "long_fork_per_key_reads", 0)) {
+    if (ok && ax_param(a, "long_fork_per_key_reads")) {
         for (int i = 0; ok && i < GROUP_SIZE; i++) {
             ok = ax_execf(a, "SELECT key2, val FROM " LONG_FORK " WHERE key = %lld",
                           (long long)keys[i]);
@@ -157,12 +157,19 @@ static const action_def LONG_FORK_ROWS[] = {
     {"read", LIST_DML_NONTRANS, 1, long_fork_read, NULL, ACTF_NONE, NULL},
 };
 
+static const wl_param LONG_FORK_PARAMS[] = {
+    {"long_fork_per_key_reads", 0, "1: read each key of a group with its own SELECT in one transaction"},
+    WL_PARAM_CLIENT_FAULT,
+};
+
 const workload_def wl_long_fork = {
     .name = "long-fork",
     .checker = "long-fork",
     .summary = "single-key inserts and group reads; no two reads may order inserts differently",
     .rows = LONG_FORK_ROWS,
     .nrows = ARRAY_LEN(LONG_FORK_ROWS),
+    .params = LONG_FORK_PARAMS,
+    .nparams = ARRAY_LEN(LONG_FORK_PARAMS),
     .setup = long_fork_setup,
     .final = NULL,
 };

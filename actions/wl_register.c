@@ -30,8 +30,8 @@ static _Atomic int64_t ops_started;
 
 static int64_t pick_key(actx *a)
 {
-    int64_t keys = MAX(ax_param(a, "keys", 2), 1);
-    int64_t per_key = MAX(ax_param(a, "ops_per_key", 1000), 1);
+    int64_t keys = MAX(ax_param(a, "keys"), 1);
+    int64_t per_key = MAX(ax_param(a, "ops_per_key"), 1);
     int64_t generation = atomic_fetch_add(&ops_started, 1) / (keys * per_key);
     return generation * keys + (int64_t)rng_below(a->rng, (uint64_t)keys);
 }
@@ -119,12 +119,20 @@ static const action_def REGISTER_ROWS[] = {
     {"cas", LIST_DML_NONTRANS, 2, register_cas, NULL, ACTF_NONE, NULL},
 };
 
+static const wl_param REGISTER_PARAMS[] = {
+    {"keys", 2, "registers in use at a time"},
+    {"ops_per_key", 1000, "operations per key before the run moves on to fresh keys"},
+    WL_PARAM_CLIENT_FAULT,
+};
+
 const workload_def wl_register = {
     .name = "register",
     .checker = "register",
     .summary = "per-key reads, writes and compare-and-sets that must be linearizable",
     .rows = REGISTER_ROWS,
     .nrows = ARRAY_LEN(REGISTER_ROWS),
+    .params = REGISTER_PARAMS,
+    .nparams = ARRAY_LEN(REGISTER_PARAMS),
     .setup = register_setup,
     .final = NULL,
 };

@@ -30,7 +30,7 @@ static _Atomic uint64_t next_read_ns;
 
 static int64_t max_elements(const actx *a)
 {
-    return ax_param(a, "max_elements", 5000);
+    return ax_param(a, "max_elements");
 }
 
 /* Sleeps up to ms milliseconds in short steps, returning early when the
@@ -76,7 +76,7 @@ static act_result read_all(actx *a)
 static bool claim_read_turn(actx *a)
 {
     bool adding = atomic_load(&next_element) < max_elements(a);
-    uint64_t interval = (uint64_t)MAX(ax_param(a, "read_interval_ms", 20), 0) * 1000000u;
+    uint64_t interval = (uint64_t)MAX(ax_param(a, "read_interval_ms"), 0) * 1000000u;
     if (!adding)
         interval = MAX(interval, 2000000000u);
     uint64_t now = now_ns();
@@ -115,12 +115,20 @@ static const action_def SET_ROWS[] = {
     {"read", LIST_DML_NONTRANS, 1, set_read, NULL, ACTF_NONE, NULL},
 };
 
+static const wl_param SET_PARAMS[] = {
+    {"max_elements", 5000, "elements added at most"},
+    {"read_interval_ms", 20, "at least this long between two reads of the whole set"},
+    WL_PARAM_CLIENT_FAULT,
+};
+
 const workload_def wl_set = {
     .name = "set",
     .checker = "set",
     .summary = "inserts of unique elements; an element once added or read must stay",
     .rows = SET_ROWS,
     .nrows = ARRAY_LEN(SET_ROWS),
+    .params = SET_PARAMS,
+    .nparams = ARRAY_LEN(SET_PARAMS),
     .setup = set_setup,
     .final = set_final,
 };

@@ -104,5 +104,5 @@ void wl_shuffle(rng_t *r, int64_t *v, size_t n)
 
 bool wl_client_fault(actx *a)
 {
-    return ax_param(a, "client_fault", 0) != 0 && rng_below(a->rng, WL_FAULT_ODDS) == 0;
+    return ax_param(a, "client_fault") != 0 && rng_below(a->rng, WL_FAULT_ODDS) == 0;
 }

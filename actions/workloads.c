@@ -16,6 +16,14 @@ const workload_def *workload_find(const char *name)
     return NULL;
 }
 
+const wl_param *workload_param(const workload_def *w, const char *name)
+{
+    for (size_t i = 0; w && i < w->nparams; i++)
+        if (strcmp(w->params[i].name, name) == 0)
+            return &w->params[i];
+    return NULL;
+}
+
 const workload_def *const *workloads_all(size_t *n)
 {
     *n = ARRAY_LEN(WORKLOADS);

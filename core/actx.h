@@ -132,8 +132,9 @@ hist_type ax_failure_type(const actx *a, bool during_commit);
 /* Returns the SQLSTATE of the last failure ("" when none). */
 const char *ax_error_state(const actx *a);
 
-/* Returns a workload parameter from the profile/CLI ("accounts", ...) as
- * an integer, or def when it is not set. */
-int64_t ax_param(const actx *a, const char *name, int64_t def);
+/* Returns a workload parameter ("accounts", ...): the profile's or the
+ * command line's value, else the default of the workload's parameter
+ * table. Asking for a parameter the table lacks is a bug: it aborts. */
+int64_t ax_param(const actx *a, const char *name);
 
 #endif

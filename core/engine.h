@@ -145,13 +145,15 @@ typedef struct thread_detail {
 
 /* ---- lifecycle ---- */
 
-/* Creates a run for cfg (deep-copied) against conninfo. Returns NULL and
- * sets *err (caller frees) when the config is unusable. */
-run *run_new(const run_config *cfg, const char *conninfo, char **err);
+/* Creates a run for cfg (deep-copied), checking everything that can be
+ * checked without a server (threads, workload, its parameters, weights).
+ * Returns NULL and sets *err (caller frees) when the config is unusable. */
+run *run_new(const run_config *cfg, char **err);
 
-/* Connects, sets up the catalog, starts the workers. Returns 0, or -1 with
- * *err set (caller frees) when the server cannot be reached or set up. */
-int run_start(run *r, char **err);
+/* Connects to conninfo (libpq conninfo or URI; "" uses the PG* variables),
+ * sets up the catalog, starts the workers. Returns 0, or -1 with *err set
+ * (caller frees) when the server cannot be reached or set up. */
+int run_start(run *r, const char *conninfo, char **err);
 
 /* Follows the server's log file (the embedded server's) and reports
  * PANIC, assertion failures and backends terminated by signals as crash

@@ -40,11 +40,15 @@ const char *ax_error_state(const actx *a)
     return a->w->err_state;
 }
 
-int64_t ax_param(const actx *a, const char *name, int64_t def)
+int64_t ax_param(const actx *a, const char *name)
 {
     const run_config *c = a->cfg;
     for (size_t i = 0; i < c->nparams; i++)
         if (strcmp(c->params[i].name, name) == 0)
             return c->params[i].value;
-    return def;
+    const wl_param *p = workload_param(a->run->wl, name);
+    if (!p)
+        die("internal error: workload %s reads parameter '%s' it does not declare",
+            a->run->wl ? a->run->wl->name : "chaos", name);
+    return p->def;
 }

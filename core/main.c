@@ -113,22 +113,28 @@ static void headless_loop(run *r)
 /* Runs melee with a parsed config. Returns the exit status. */
 static int run_main(run_config *cfg, int argc, char **argv)
 {
+    /* A config that cannot run is refused before any server is started. */
+    char *err = NULL;
+    run *r = run_new(cfg, &err);
+    if (!r) {
+        fprintf(stderr, "melee: %s\n", err ? err : "cannot create the run");
+        free(err);
+        return 2;
+    }
     embedded_pg *pg = NULL;
     const char *conninfo = cfg->dsn && *cfg->dsn ? cfg->dsn : "";
     if (!*conninfo && !env_names_server()) {
         embedded_opts eo = {.keep = cfg->keep_server, .quiet = !cfg->headless};
-        char *err = NULL;
         pg = embedded_start(&eo, &err);
         if (!pg) {
             fprintf(stderr, "melee: cannot start the private PostgreSQL server: %s\n", err);
             free(err);
+            run_free(r);
             return 2;
         }
         conninfo = embedded_conninfo(pg);
     }
-    char *err = NULL;
-    run *r = run_new(cfg, conninfo, &err);
-    if (!r || run_start(r, &err) != 0) {
+    if (run_start(r, conninfo, &err) != 0) {
         fprintf(stderr, "melee: %s\n", err ? err : "cannot start the run");
         free(err);
         run_free(r);

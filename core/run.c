@@ -16,6 +16,24 @@ double run_elapsed(const run *r)
     return (double)((end ? end : now_us()) - r->start_us) / 1e6;
 }
 
+/* Returns true when w declares every parameter cfg sets; otherwise sets
+ * *err naming the first stranger and the parameters w has. */
+static bool params_known(const workload_def *w, const run_config *cfg, char **err)
+{
+    for (size_t i = 0; i < cfg->nparams; i++) {
+        if (workload_param(w, cfg->params[i].name))
+            continue;
+        sqlbuf b = SQLBUF_INIT;
+        for (size_t k = 0; k < w->nparams; k++)
+            sb_printf(&b, "%s%s", k ? ", " : "", w->params[k].name);
+        *err = xasprintf("workload %s has no parameter '%s' (it has: %s)", w->name,
+                         cfg->params[i].name, sb_str(&b));
+        sb_free(&b);
+        return false;
+    }
+    return true;
+}
+
 /* Builds the run's action table from the built-in rows and the config's
  * weights. Returns false with *err when the config names unknown actions. */
 static bool build_actions(run *r, char **err)
@@ -78,11 +96,10 @@ static void build_profile_rules(run *r)
     }
 }
 
-run *run_new(const run_config *cfg, const char *conninfo, char **err)
+run *run_new(const run_config *cfg, char **err)
 {
     run *r = xcalloc(1, sizeof *r);
     config_copy(&r->cfg, cfg);
-    r->conninfo = xstrdup(conninfo ? conninfo : "");
     r->start_us = now_us();
     if (r->cfg.threads < 1 || r->cfg.threads > MAX_WORKERS) {
         *err = xasprintf("threads must be between 1 and %d", MAX_WORKERS);
@@ -90,10 +107,19 @@ run *run_new(const run_config *cfg, const char *conninfo, char **err)
         return NULL;
     }
     const char *wname = r->cfg.workload ? r->cfg.workload : "chaos";
-    if (strcmp(wname, "chaos") != 0) {
+    if (strcmp(wname, "chaos") == 0 && r->cfg.nparams) {
+        *err = xasprintf("the chaos workload takes no parameters ('%s' given)",
+                         r->cfg.params[0].name);
+        run_free(r);
+        return NULL;
+    } else if (strcmp(wname, "chaos") != 0) {
         r->wl = workload_find(wname);
         if (!r->wl) {
             *err = xasprintf("unknown workload '%s'", wname);
+            run_free(r);
+            return NULL;
+        }
+        if (!params_known(r->wl, &r->cfg, err)) {
             run_free(r);
             return NULL;
         }
@@ -177,8 +203,10 @@ static int add_worker(run *r)
     return worker_start(w);
 }
 
-int run_start(run *r, char **err)
+int run_start(run *r, const char *conninfo, char **err)
 {
+    free(r->conninfo);
+    r->conninfo = xstrdup(conninfo ? conninfo : "");
     r->control = PQconnectdb(r->conninfo);
     if (PQstatus(r->control) != CONNECTION_OK) {
         const char *m = PQerrorMessage(r->control);

@@ -11,9 +11,23 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../actions/action.h"
 #include "actx.h"
+
+/* A parameter a workload reads (profile "params:", CLI --param NAME=N),
+ * with its default and one line saying what it does. */
+typedef struct wl_param {
+    const char *name;
+    int64_t def;
+    const char *help;
+} wl_param;
+
+/* The test-only parameter every invariant workload has: the client lies
+ * in the history now and then, so a test can prove the checker notices. */
+#define WL_PARAM_CLIENT_FAULT \
+    {"client_fault", 0, "test only: 1 makes the client misreport some operations"}
 
 typedef struct workload_def {
     const char *name;           /* "bank", "counter", ... */
@@ -21,6 +35,8 @@ typedef struct workload_def {
     const char *summary;        /* one line for --help */
     const action_def *rows;
     size_t nrows;
+    const wl_param *params;     /* every parameter it reads */
+    size_t nparams;
     /* Drops and creates the workload's tables on a's connection. */
     bool (*setup)(actx *a);
     /* Runs once after the workers stopped (may be NULL). */
@@ -33,5 +49,8 @@ const workload_def *workload_find(const char *name);
 
 /* Returns every invariant workload and sets *n. */
 const workload_def *const *workloads_all(size_t *n);
+
+/* Returns w's parameter called name, or NULL. */
+const wl_param *workload_param(const workload_def *w, const char *name);
 
 #endif
