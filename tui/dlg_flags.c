@@ -17,6 +17,7 @@
 #define REREAD_DELAY_US 400000  /* the reload reaches the server a little later */
 #define NAME_W 32
 #define VALUE_W 18
+#define CANDIDATES_MIN 16
 
 static const run_config *cfg_of(const console *c)
 {
@@ -188,7 +189,7 @@ void flags_tick(console *c)
     d->reread = -1;
 }
 
-static void draw_row(console *c, int y, rect in, size_t i, bool selected)
+static void draw_row(console *c, int y, rect in, size_t i, bool selected, int name_w)
 {
     flags_dlg *d = &c->fd;
     const flag_setting *f = &cfg_of(c)->flags[i];
@@ -196,8 +197,8 @@ static void draw_row(console *c, int y, rect in, size_t i, bool selected)
         draw_fill(y, in.x, in.w, R_SELECTED);
     role base = selected ? R_SELECTED : R_NORMAL;
     int x = in.x, end = in.x + in.w;
-    draw_text(y, x, NAME_W, base, f->name, true);
-    x += NAME_W + 1;
+    draw_text(y, x, name_w, base, f->name, true);
+    x += name_w + 1;
     if (selected && d->edit.active) {
         le_draw(&d->edit, y, x, VALUE_W);
     } else if (!d->current[i]) {
@@ -218,9 +219,42 @@ static void draw_row(console *c, int y, rect in, size_t i, bool selected)
     }
 }
 
+/* The width of the FLAG column: the longest name, less on narrow screens
+ * so that candidates keep some room. */
+static int name_width(const console *c, int inner)
+{
+    int w = 4;
+    for (size_t i = 0; i < c->fd.n; i++) {
+        int n = text_width(cfg_of(c)->flags[i].name);
+        w = n > w ? n : w;
+    }
+    w = w > NAME_W ? NAME_W : w;
+    int most = inner - VALUE_W - 2 - CANDIDATES_MIN;
+    if (w > most)
+        w = most > 12 ? most : 12;
+    return w;
+}
+
+/* The line under the list: what Enter would do to the selected flag. */
+static void draw_hint(console *c, int y, rect in)
+{
+    const flags_dlg *d = &c->fd;
+    const flag_setting *f = &cfg_of(c)->flags[d->sel];
+    char line[300];
+    if (d->edit.active)
+        snprintf(line, sizeof line, "Enter sets %s to what is typed, Esc cancels", f->name);
+    else if (f->nvalues)
+        snprintf(line, sizeof line, "Enter: ALTER SYSTEM SET %s = '%s', then pg_reload_conf()", f->name,
+                 f->values[d->choice[d->sel]]);
+    else
+        snprintf(line, sizeof line, "%s has no candidates: e types a value", f->name);
+    draw_text(y, in.x, in.w, R_DIM, line, true);
+}
+
 void flags_draw(console *c)
 {
     flags_dlg *d = &c->fd;
+    /* Frame, help line, column header, the flags, hint line, frame. */
     int h = (int)d->n + 5;
     rect b = rect_centered(DLG_W, h < LINES - 2 ? h : LINES - 2 > 6 ? LINES - 2 : LINES);
     draw_box(b, "Server flags");
@@ -228,6 +262,7 @@ void flags_draw(console *c)
     if (in.h <= 0 || in.w <= 0)
         return;
     int y = in.y, end = in.y + in.h;
+    int name_w = name_width(c, in.w);
     draw_text(y, in.x, in.w, R_DIM,
               "Left/Right pick, Enter sets it (ALTER SYSTEM + reload), r resets, e types a value",
               true);
@@ -235,9 +270,13 @@ void flags_draw(console *c)
         return;
     draw_fill(y, in.x, in.w, R_HEADER);
     char hdr[160];
-    snprintf(hdr, sizeof hdr, "%-*s %-*s %s", NAME_W, "FLAG", VALUE_W, "NOW", "CANDIDATES");
+    snprintf(hdr, sizeof hdr, "%-*s %-*s %s", name_w, "FLAG", VALUE_W, "NOW", "CANDIDATES");
     draw_text(y, in.x, in.w, R_HEADER, hdr, false);
     y++;
+    if (end - y >= 3) {
+        end--;
+        draw_hint(c, end, in);
+    }
     int rows = end - y;
     d->page = rows;
     if (d->sel < d->top)
@@ -249,7 +288,7 @@ void flags_draw(console *c)
     if (d->top < 0)
         d->top = 0;
     for (int i = 0; i < rows && (size_t)(d->top + i) < d->n; i++)
-        draw_row(c, y + i, in, (size_t)(d->top + i), d->top + i == d->sel);
+        draw_row(c, y + i, in, (size_t)(d->top + i), d->top + i == d->sel, name_w);
 }
 
 void flags_free(flags_dlg *d)

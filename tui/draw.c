@@ -213,7 +213,7 @@ void draw_spark(int y, int x, int w, const double *v, int n, role r)
             max = v[i];
     const glyphs *g = theme_glyphs();
     int col = x + (n - first < w ? w - (n - first) : 0);
-    draw_repeat(y, x, col - x, R_DIM, g->spark[0]); /* no samples yet */
+    draw_repeat(y, x, col - x, R_NORMAL, " "); /* no samples yet */
     for (int i = first; i < n; i++, col++) {
         int level = max > 0 ? (int)(v[i] / max * 7.0 + 0.5) : 0;
         draw_text(y, col, 1, v[i] > 0 ? r : R_DIM, g->spark[level], false);

@@ -179,6 +179,16 @@ size_t evlog_groups_by_count(const evlog *l, size_t *idx)
     return n;
 }
 
+const ev_group *evlog_group_of(const evlog *l, const run_event *e)
+{
+    char key[EVLOG_KEY_LEN];
+    normalise(e->message, key, sizeof key);
+    for (size_t i = 0; i < l->ngroups; i++)
+        if (strcmp(l->groups[i].sqlstate, e->sqlstate) == 0 && strcmp(l->groups[i].key, key) == 0)
+            return &l->groups[i];
+    return NULL;
+}
+
 const char *evlog_class_label(err_class c)
 {
     static const char *const NAMES[EC_CLASS_COUNT] = {

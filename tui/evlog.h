@@ -69,6 +69,9 @@ const run_event *evlog_at(const evlog *l, bool notable_only, size_t i);
  * returns how many. idx must hold EVLOG_GROUPS entries. */
 size_t evlog_groups_by_count(const evlog *l, size_t *idx);
 
+/* Returns the group e belongs to, or NULL (the table was full). */
+const ev_group *evlog_group_of(const evlog *l, const run_event *e);
+
 /* Returns a one-word name for an event class: "ignored", "UNEXPECTED",
  * "CRASH", "HANG", "note". */
 const char *evlog_class_label(err_class c);

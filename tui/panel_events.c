@@ -250,6 +250,48 @@ void events_toggle_grouped(console *c, int key)
     c->evv.sel_seq = 0;
 }
 
+#define NEARBY 5   /* events of the same thread shown before and after */
+
+/* Adds the events of e's thread just before and after it, as the tail
+ * still holds them: what the thread ran into around the event. */
+static void nearby_add(console *c, const run_event *e)
+{
+    textview *t = &c->text;
+    size_t n = evlog_count(&c->ev, false);
+    long at = -1;
+    for (size_t i = n; i-- > 0;)
+        if (evlog_at(&c->ev, false, i)->seq == e->seq) {
+            at = (long)i;
+            break;
+        }
+    if (at < 0)
+        return;
+    long from = at, to = at;
+    int before = 0, after = 0;
+    for (long i = at - 1; i >= 0 && before < NEARBY; i--)
+        if (evlog_at(&c->ev, false, (size_t)i)->thread == e->thread)
+            from = i, before++;
+    for (long i = at + 1; i < (long)n && after < NEARBY; i++)
+        if (evlog_at(&c->ev, false, (size_t)i)->thread == e->thread)
+            to = i, after++;
+    if (!before && !after)
+        return;
+    char th[16];
+    tv_add(t, R_NORMAL, "%s", "");
+    tv_add(t, R_TITLE, "other events of %s around it:", thread_label(e->thread, th, sizeof th));
+    tv_set_hang(t, 33);
+    for (long i = from; i <= to; i++) {
+        const run_event *x = evlog_at(&c->ev, false, (size_t)i);
+        if (x->thread != e->thread)
+            continue;
+        role r = class_role(x->cls);
+        tv_add(t, x == evlog_at(&c->ev, false, (size_t)at) ? R_BOLD : r, "%s %7.2fs %-10s %-5s %-22s %s",
+               i == at ? theme_glyphs()->newest : " ", x->t, evlog_class_label(x->cls),
+               x->sqlstate[0] ? x->sqlstate : "-", x->action, x->message ? x->message : "");
+    }
+    tv_set_hang(t, 0);
+}
+
 static void event_fill(console *c, const run_event *e, const ev_group *g)
 {
     textview *t = &c->text;
@@ -275,12 +317,18 @@ static void event_fill(console *c, const run_event *e, const ev_group *g)
     tv_add(t, R_NORMAL, "message:   %s", e->message ? e->message : "-");
     tv_add(t, R_NORMAL, "detail:    %s", e->detail && *e->detail ? e->detail : "-");
     tv_add(t, R_NORMAL, "hint:      %s", e->hint && *e->hint ? e->hint : "-");
+    const ev_group *same = g ? NULL : evlog_group_of(&c->ev, e);
+    if (same && same->count > 1)
+        tv_add(t, R_NORMAL, "same:      %llu events with this SQLSTATE and message, %.1f s to %.1f s",
+               (unsigned long long)same->count, same->first_t, same->last_t);
     tv_add(t, R_NORMAL, "seed:      %llu", (unsigned long long)c->snap->seed);
     tv_add(t, R_NORMAL, "reproduce: %s", c->repro);
     tv_set_hang(t, 0);
     tv_add(t, R_NORMAL, "%s", "");
     tv_add(t, R_TITLE, "%s", "SQL:");
     tv_add_text(t, R_NORMAL, e->sql && *e->sql ? e->sql : "-");
+    if (!g && e->thread >= 0)
+        nearby_add(c, e);
 }
 
 void events_open(console *c, int key)

@@ -35,7 +35,7 @@ static const role_style STYLES[R_COUNT] = {
     [R_BAR_OK] =     {71,  -1,  A_NORMAL, COLOR_GREEN,  -1,          A_NORMAL, A_NORMAL},
     [R_BAR_WARN] =   {178, -1,  A_NORMAL, COLOR_YELLOW, -1,          A_BOLD,   A_BOLD},
     [R_BAR_BAD] =    {167, -1,  A_NORMAL, COLOR_RED,    -1,          A_BOLD,   A_BOLD},
-    [R_BAR_EMPTY] =  {239, -1,  A_NORMAL, -1,           -1,          A_DIM,    A_DIM},
+    [R_BAR_EMPTY] =  {236, -1,  A_NORMAL, -1,           -1,          A_DIM,    A_DIM},
     [R_SPARK] =      {80,  -1,  A_NORMAL, COLOR_CYAN,   -1,          A_NORMAL, A_NORMAL},
     [R_STATUS] =     {16,  179, A_NORMAL, COLOR_BLACK,  COLOR_YELLOW, A_NORMAL, A_REVERSE},
     [R_STATUS_BAD] = {231, 124, A_BOLD,   COLOR_WHITE,  COLOR_RED,   A_BOLD,   A_REVERSE | A_BOLD},
@@ -81,6 +81,7 @@ static const glyphs ASCII_GLYPHS = {
 
 static attr_t g_attrs[R_COUNT];
 static int g_colors;          /* 0 (monochrome), 8 or 256 */
+static glyphs g_glyphs_used;
 static const glyphs *g_glyphs = &ASCII_GLYPHS;
 
 static bool no_color_requested(void)
@@ -97,12 +98,17 @@ static bool locale_is_utf8(void)
 
 void theme_init(void)
 {
-    g_glyphs = locale_is_utf8() ? &UTF8_GLYPHS : &ASCII_GLYPHS;
+    g_glyphs_used = locale_is_utf8() ? UTF8_GLYPHS : ASCII_GLYPHS;
     g_colors = 0;
     if (!no_color_requested() && has_colors() && start_color() == OK) {
         use_default_colors();
         g_colors = COLORS >= 256 && COLOR_PAIRS > R_COUNT ? 256 : 8;
     }
+    /* With 256 colours the empty part of a bar is a dark full block: a
+     * quiet track rather than a shading pattern. */
+    if (g_colors == 256 && g_glyphs_used.utf8)
+        g_glyphs_used.bar_empty = g_glyphs_used.bar_full;
+    g_glyphs = &g_glyphs_used;
     for (int r = 0; r < R_COUNT; r++) {
         const role_style *s = &STYLES[r];
         if (!g_colors) {

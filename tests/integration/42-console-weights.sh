@@ -39,6 +39,16 @@ wait_wok_above() {
     con_dump
     fail "$1's OK count stays at or below $2"
 }
+# wait_weight ACTION WEIGHT: waits until the row shows WEIGHT.
+wait_weight() {
+    local i
+    for ((i = 0; i < 50; i++)); do
+        [ "$(wrow "$1" | cut -d' ' -f1)" = "$2" ] && return 0
+        sleep 0.1
+    done
+    con_dump
+    fail "$1's row does not show weight $2"
+}
 # filter TEXT: sets the dialog's filter.
 filter() {
     con_keys /
@@ -58,14 +68,14 @@ con_expect '^F1 Help \+/- Weight 0-9 Type / Filter Esc Close' 5 "the dialog's fo
 filter select
 wait_wok_above select_one 5 30
 wait_wok_above select 2 30
-[ "$(wrow select_one | cut -d' ' -f1)" = 200 ] || { con_dump; fail "select_one's weight is not 200"; }
+wait_weight select_one 200
 
 note "select_one's weight typed as 0"
 filter select_one
 con_keys 0
 con_keys Enter
 con_expect 'weight read.select_one = 0 \(disabled\)' 5 "typing 0 disables the action"
-[ "$(wrow select_one | cut -d' ' -f1)" = 0 ] || { con_dump; fail "the row does not show weight 0"; }
+wait_weight select_one 0
 filter select
 # A statement drawn before the change may still finish: let it settle.
 wait_wok_above select $(($(wok select) + 2)) 30
@@ -94,7 +104,7 @@ con_expect 'weight read.select_one = 300' 5 "a typed weight (Backspace edits it)
 con_keys 9
 con_keys Escape
 con_expect_gone 'weight read.select_one = 9' 2 "Esc cancels a typed weight"
-[ "$(wrow select_one | cut -d' ' -f1)" = 300 ] || { con_dump; fail "Esc did not keep the weight"; }
+wait_weight select_one 300
 wait_wok_above select_one "$stopped" 30
 
 note "closing the dialog"

@@ -37,6 +37,16 @@ wait_show() {
 }
 # frow NAME: the flag's row in the dialog, box frame removed.
 frow() { con_screen | sed -n 's/^[^│]*│//p' | awk -v f="$1" '$1 == f { print; exit }'; }
+# frow_wait NAME REGEX WHAT: waits until the flag's row matches.
+frow_wait() {
+    local i
+    for ((i = 0; i < 50; i++)); do
+        frow "$1" | grep -Eq -- "$2" && return 0
+        sleep 0.1
+    done
+    con_dump
+    fail "$3: the $1 row is '$(frow "$1")'"
+}
 
 con_start 120 40 -p "$TMP/p.yaml" -s 14
 [ "$(show work_mem)" = 4MB ] || fail "work_mem does not start at 4MB"
@@ -44,18 +54,18 @@ con_keys f
 con_expect 'Server flags' 5 "f opens the flags dialog"
 con_expect 'FLAG +NOW +CANDIDATES' 5 "the dialog's columns"
 con_expect_gone 'reading\.\.\.' 10 "the current values arrive"
-frow work_mem | grep -Eq '^ *work_mem +4MB +\[4MB\] +64MB +8MB' || { con_dump; fail "work_mem row"; }
-frow enable_seqscan | grep -Eq 'enable_seqscan +on +\[on\] +off' || { con_dump; fail "enable_seqscan row"; }
+frow_wait work_mem '^ *work_mem +4MB +\[4MB\] +64MB +8MB' "the work_mem row"
+frow_wait enable_seqscan 'enable_seqscan +on +\[on\] +off' "the enable_seqscan row"
 
 note "Right picks the next candidate, Enter sets it"
 con_keys Home Right
-frow work_mem | grep -q '\[64MB\]' || { con_dump; fail "Right did not pick 64MB"; }
+frow_wait work_mem '\[64MB\]' "Right picks 64MB"
 con_keys Enter
 con_expect 'flag work_mem = 64MB applied' 10 "Enter sets the flag"
 wait_show work_mem 64MB 10
 con_wait 'work_mem +64MB' 5 || { con_dump; fail "the dialog does not show the new value"; }
 con_keys Left Left
-frow work_mem | grep -q '\[8MB\]' || { con_dump; fail "Left Left did not wrap round to 8MB"; }
+frow_wait work_mem '\[8MB\]' "Left Left wraps round to 8MB"
 con_keys Enter
 con_expect 'flag work_mem = 8MB applied' 10 "Enter sets the wrapped-round pick"
 wait_show work_mem 8MB 10

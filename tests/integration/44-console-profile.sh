@@ -128,6 +128,10 @@ con_keys C-u
 con_text select
 con_keys Enter
 con_expect 'filter: select ' 5 "filter"
+for ((i = 0; i < 50; i++)); do
+    [ "$(wrow select | cut -d' ' -f1)" = 3 ] && break
+    sleep 0.1
+done
 [ "$(wrow select | cut -d' ' -f1)" = 3 ] || { con_dump; fail "the loaded weight of select is not 3"; }
 con_keys Escape
 con_keys F5

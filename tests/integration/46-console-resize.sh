@@ -80,9 +80,19 @@ kill -TERM "$(cat "$TMP/con.pid")"
 rc=$(con_wait_exit 60) || { con_dump; fail "melee did not exit after SIGTERM"; }
 note "exit status $rc"
 [ "$rc" -eq 0 ] || fail "exit status $rc after SIGTERM with nothing found"
-[ "$(con_tmux display -p -t "$CON_T" '#{alternate_on}')" = 0 ] || fail "the alternate screen is still on"
-[ "$(con_tmux display -p -t "$CON_T" '#{cursor_flag}')" = 1 ] || fail "the cursor is still hidden"
-[ "$(con_tmux display -p -t "$CON_T" '#{keypad_flag}')" = 0 ] || fail "keypad mode is still on"
+# pane_flag FORMAT VALUE: waits until tmux reports VALUE (it reads the
+# pane's output a little after melee wrote it).
+pane_flag() {
+    local i
+    for ((i = 0; i < 50; i++)); do
+        [ "$(con_tmux display -p -t "$CON_T" "$1")" = "$2" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+pane_flag '#{alternate_on}' 0 || fail "the alternate screen is still on"
+pane_flag '#{cursor_flag}' 1 || fail "the cursor is still hidden"
+pane_flag '#{keypad_flag}' 0 || fail "keypad mode is still on"
 con_history | grep -q '^seed: 17' || { con_history | tail -n 20; fail "no report after SIGTERM"; }
 for ((i = 0; i < 100; i++)); do
     [ "$(postgres_left "$SERVER_DIR")" -eq 0 ] && break

@@ -27,7 +27,7 @@ con_wait_exit 60 >/dev/null || fail "melee did not exit"
 note "LANG=C and NO_COLOR"
 CON_LANG=C CON_ENV="NO_COLOR=1" con_start 100 30 -t 2 -c read -s 18
 con_expect 'sort ID \^' 5 "the sort arrow in ASCII"
-con_expect 'ops/s [0-9]+  [_.,~=*#-]+' 10 "an ASCII sparkline"
+con_expect 'ops/s [0-9]+ +[_.,~=*#-]+' 10 "an ASCII sparkline"
 con_keys f
 con_expect 'Left/Right Pick' 5 "arrow keys spelt out in the footer"
 con_expect_gone 'reading\.\.\.' 10 "flag values"

@@ -46,10 +46,12 @@ export LANG=${CON_LANG:-C.UTF-8}
 ${CON_ENV:-} exec$q
 EOF
     # The wrapper replaces itself with melee, so con.pid is melee's pid; a
-    # second shell waits for it and records its status.
+    # second shell waits for it, records its status and keeps the pane
+    # alive, so that the terminal state melee left can be looked at.
     cat >"$TMP/wrap.sh" <<EOF
 bash $(printf '%q' "$TMP/run.sh")
 echo \$? >$(printf '%q' "$TMP/rc")
+exec sleep 3600
 EOF
     con_tmux kill-session -t "$CON_T" 2>/dev/null
     con_tmux new-session -d -s "$CON_T" -x "$cols" -y "$lines" \
