@@ -6,7 +6,7 @@ n=0
 for p in "$ROOT"/profiles/*.yaml; do
     name=$(basename "$p" .yaml)
     note "profile $name"
-    "$MELEE" --headless -p "$p" -D 12 -t 6 --summary-json "$TMP/$name.json" \
+    "$MELEE" --headless -p "$p" -D 8 -t 6 --summary-json "$TMP/$name.json" \
         >"$TMP/$name.out" 2>"$TMP/$name.err"
     rc=$?
     if [ $rc -ne 0 ]; then
@@ -17,7 +17,7 @@ for p in "$ROOT"/profiles/*.yaml; do
     [ "$(json_int "$TMP/$name.json" unexpected)" = 0 ] || fail "$name: unexpected errors"
     [ "$(json_int "$TMP/$name.json" crashes)" = 0 ] || fail "$name: crashes"
     [ "$(json_int "$TMP/$name.json" hangs)" = 0 ] || fail "$name: hangs"
-    [ "${ops:-0}" -ge 100 ] || fail "$name: only ${ops:-0} operations in 12 s"
+    [ "${ops:-0}" -ge 100 ] || fail "$name: only ${ops:-0} operations in 8 s"
     grep -q '^progress: ' "$TMP/$name.err" || fail "$name: no progress lines on stderr"
     grep -q '^reproduce: ' "$TMP/$name.out" || fail "$name: no reproduce line in the report"
     echo "$name: $ops ops, 0 unexpected"
