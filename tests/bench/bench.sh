@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # make bench: melee's engine against pgbench on the same private server.
 # A profile of point SELECTs by primary key (profiles/point-select.yaml)
-# with 8 threads versus `pgbench -S -c 8 -j 2`, for the same duration.
-# Prints both rates and their ratio. Not a test: it measures.
+# with 8 threads versus `pgbench -S -c 8 -j 2`, for the same duration,
+# in BENCH_ROUNDS alternating rounds (so that a change in the machine's
+# load hits both alike). Prints each round's rates and ratio, and the
+# median ratio. Not a test: it measures.
 set -euo pipefail
 MELEE=${1:-build/melee}
-SECS=${BENCH_SECONDS:-20}
+SECS=${BENCH_SECONDS:-10}
+ROUNDS=${BENCH_ROUNDS:-3}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$(pg_config --bindir 2>/dev/null || true)
 [ -x "$BIN/initdb" ] || BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
@@ -20,15 +23,31 @@ trap cleanup EXIT
     "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c max_connections=100 -c fsync=off -c shared_buffers=256MB" start >/dev/null
 CONN="host=$DIR port=$PORT user=postgres dbname=postgres"
 "$BIN/pgbench" -h "$DIR" -p "$PORT" -U postgres -i -s 1 -q postgres >/dev/null 2>&1
-echo "pgbench -S -c 8 -j 2 -T $SECS ..."
-PGB=$("$BIN/pgbench" -h "$DIR" -p "$PORT" -U postgres -S -c 8 -j 2 -T "$SECS" postgres 2>/dev/null |
-    sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1)
-echo "melee point-select, 8 threads, $SECS s ..."
-"$MELEE" --headless -d "$CONN" -p "$ROOT/profiles/point-select.yaml" -t 8 -D "$SECS" \
-    --summary-json "$DIR/summary.json" >"$DIR/report" 2>"$DIR/err" || {
-    tail -n 20 "$DIR/report" "$DIR/err"; exit 1; }
-OPS=$(grep -o '"ok":[0-9]*' "$DIR/summary.json" | head -n 1 | cut -d: -f2)
-DUR=$(grep -o '"duration_s":[0-9.]*' "$DIR/summary.json" | head -n 1 | cut -d: -f2)
-MEL=$(awk -v o="$OPS" -v d="$DUR" 'BEGIN { printf "%.1f", o / d }')
-printf '\npgbench -S : %10.1f tps\nmelee      : %10.1f ops/s (%s ok in %.1f s)\nratio      : %10.3f\n' \
-    "$PGB" "$MEL" "$OPS" "$DUR" "$(awk -v a="$MEL" -v b="$PGB" 'BEGIN { print a / b }')"
+# pgbench_tps: one pgbench -S round; prints its tps.
+pgbench_tps() {
+    "$BIN/pgbench" -h "$DIR" -p "$PORT" -U postgres -S -c 8 -j 2 -T "$SECS" postgres 2>/dev/null |
+        sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1
+}
+
+# melee_rate: one melee round; prints its ok operations per second.
+melee_rate() {
+    "$MELEE" --headless -d "$CONN" -p "$ROOT/profiles/point-select.yaml" -t 8 -D "$SECS" \
+        --summary-json "$DIR/summary.json" >"$DIR/report" 2>"$DIR/err" || {
+        tail -n 20 "$DIR/report" "$DIR/err" >&2; exit 1; }
+    local ops dur
+    ops=$(grep -o '"ok":[0-9]*' "$DIR/summary.json" | head -n 1 | cut -d: -f2)
+    dur=$(grep -o '"duration_s":[0-9.]*' "$DIR/summary.json" | head -n 1 | cut -d: -f2)
+    awk -v o="$ops" -v d="$dur" 'BEGIN { printf "%.1f", o / d }'
+}
+
+echo "pgbench -S -c 8 -j 2 against melee point-select with 8 threads, $ROUNDS rounds of $SECS s"
+ratios=()
+for ((i = 1; i <= ROUNDS; i++)); do
+    pgb=$(pgbench_tps)
+    mel=$(melee_rate)
+    ratio=$(awk -v a="$mel" -v b="$pgb" 'BEGIN { printf "%.3f", a / b }')
+    ratios+=("$ratio")
+    printf 'round %d: pgbench -S %10.1f tps   melee %10.1f ops/s   ratio %s\n' "$i" "$pgb" "$mel" "$ratio"
+done
+median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+printf 'median ratio (melee / pgbench): %s\n' "$median"
