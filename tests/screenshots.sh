@@ -107,6 +107,17 @@ wait_for() {
     return 1
 }
 
+# wait_gone SESSION REGEX SECONDS: waits until the screen no longer matches.
+wait_gone() {
+    local i
+    for ((i = 0; i < $3 * 10; i++)); do
+        tm capture-pane -t "$1" -p | grep -Eq -- "$2" || return 0
+        sleep 0.1
+    done
+    echo "screenshots: '$2' stayed in $1" >&2
+    return 1
+}
+
 # open SESSION COLS LINES FONTSIZE ARGS...: melee ARGS in tmux, shown by an
 # xterm of COLSxLINES cells; sets WID to the xterm's window id.
 open() {
@@ -187,6 +198,7 @@ tm send-keys -t big Escape
 
 tm send-keys -t big f
 wait_for big 'Server flags' 5 || exit 1
+wait_gone big 'reading\.\.\.' 30 || exit 1
 tm send-keys -t big Down Down Down Down Down Right
 shot big flags.png
 tm send-keys -t big Escape
