@@ -93,8 +93,8 @@ con_keys C-u
 con_text "$TMP/saved.yaml"
 con_keys Enter
 con_expect 'Overwrite it' 5 "asks again"
-con_keys y
-con_expect "profile saved to $TMP/saved.yaml" 5 "y overwrites"
+con_keys Y
+con_expect "profile saved to $TMP/saved.yaml" 5 "Y overwrites"
 
 note "the saved file holds the live settings and loads back"
 grep -Eq '^ +threads: 3$' "$TMP/saved.yaml" || { cat "$TMP/saved.yaml"; fail "saved threads is not 3"; }
