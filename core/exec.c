@@ -237,6 +237,26 @@ static void remember(worker *w, const char *sql, bool ok, uint64_t latency)
 }
 
 /* Runs one statement and its results. The core of every ax_* call. */
+/* Adds the statement's parameter values to the kept error's SQL, as a
+ * comment, so that a finding can be replayed exactly. */
+static void note_params(worker *w, const stmt *s)
+{
+    if (!w->err_sql || s->nparams <= 0)
+        return;
+    sqlbuf b = SQLBUF_INIT;
+    sb_add(&b, w->err_sql);
+    sb_add(&b, "\n-- with");
+    for (int i = 0; i < s->nparams; i++) {
+        sb_printf(&b, "%s $%d = ", i ? "," : "", i + 1);
+        if (s->params[i])
+            sb_literal(&b, s->params[i]);
+        else
+            sb_add(&b, "NULL");
+    }
+    free(w->err_sql);
+    w->err_sql = sb_steal(&b);
+}
+
 static bool run_stmt(worker *w, stmt *s)
 {
     if (!w->conn || PQstatus(w->conn) == CONNECTION_BAD) {
@@ -266,6 +286,8 @@ static bool run_stmt(worker *w, stmt *s)
         }
     }
     uint64_t latency = now_us() - t0;
+    if (!ok)
+        note_params(w, s);
     atomic_fetch_add(&w->run->statements, 1);
     w->in_txn = w->conn && PQtransactionStatus(w->conn) != PQTRANS_IDLE &&
                 PQtransactionStatus(w->conn) != PQTRANS_UNKNOWN;
@@ -464,9 +486,14 @@ void ax_expect_interrupt(actx *a, int victim, bool terminate)
     if (victim < 0 || victim >= atomic_load(&r->nworkers))
         return;
     worker *v = r->workers[victim];
-    /* The victim's next interruption within this window is ours. */
-    uint64_t until = now_us() + INTERRUPT_WINDOW_US;
-    atomic_store(terminate ? &v->expect_terminate_until : &v->expect_cancel_until, until);
+    /* A terminated backend is named by its pid: the victim may notice only
+     * much later (idle, or waiting for a lock), and its next connection has
+     * another pid. A cancel hits the statement running now, so its
+     * 57014 is expected within a window. */
+    if (terminate)
+        atomic_store(&v->terminated_pid, atomic_load(&v->pid));
+    else
+        atomic_store(&v->expect_cancel_until, now_us() + INTERRUPT_WINDOW_US);
     char target[64];
     snprintf(target, sizeof target, "worker %d (pid %d)", victim, atomic_load(&v->pid));
     run_note_fault(r, terminate ? "terminate" : "cancel", target);

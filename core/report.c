@@ -57,6 +57,18 @@ static void report_ignored(run *r, FILE *out)
     findings_free_groups(g, n);
 }
 
+/* Prints "    LABEL text" with the text's later lines under its first. */
+static void print_field(FILE *out, const char *label, const char *text)
+{
+    fprintf(out, "    %-10s", label);
+    for (const char *p = text; *p; p++) {
+        fputc(*p, out);
+        if (*p == '\n' && p[1])
+            fputs("              ", out);
+    }
+    fputc('\n', out);
+}
+
 static void report_findings(run *r, FILE *out)
 {
     uint64_t total = 0;
@@ -68,14 +80,14 @@ static void report_findings(run *r, FILE *out)
     for (size_t i = 0; i < n; i++) {
         fprintf(out, "\n  [%s] at %.3f s, thread %d, action %s\n", err_class_name(x[i].cls),
                 x[i].time_s, x[i].thread, x[i].action ? x[i].action : "-");
-        fprintf(out, "    SQLSTATE: %s\n    message:  %s\n", *x[i].sqlstate ? x[i].sqlstate : "-",
-                x[i].message ? x[i].message : "");
+        print_field(out, "SQLSTATE:", *x[i].sqlstate ? x[i].sqlstate : "-");
+        print_field(out, "message:", x[i].message ? x[i].message : "");
         if (x[i].detail)
-            fprintf(out, "    detail:   %s\n", x[i].detail);
+            print_field(out, "detail:", x[i].detail);
         if (x[i].hint)
-            fprintf(out, "    hint:     %s\n", x[i].hint);
+            print_field(out, "hint:", x[i].hint);
         if (x[i].sql)
-            fprintf(out, "    SQL:      %s\n", x[i].sql);
+            print_field(out, "SQL:", x[i].sql);
     }
     findings_free_list(x, n);
 }

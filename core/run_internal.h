@@ -81,7 +81,7 @@ typedef struct worker {
     _Atomic bool stop_req;
     _Atomic bool retired;          /* removed by run_set_threads */
     _Atomic uint64_t expect_cancel_until;    /* a cancel action aimed at us until then */
-    _Atomic uint64_t expect_terminate_until; /* a terminate action aimed at us until then */
+    _Atomic int terminated_pid;              /* a terminate action aimed at this backend */
 } worker;
 
 typedef struct fault_list {

@@ -12,6 +12,9 @@
  * and tries again (the server may be restarting). */
 #define CONNECT_TIMEOUT_S 30.0
 
+/* lock_timeout of the sessions that run the ddl list (see worker_connect). */
+#define DDL_LOCK_TIMEOUT "2s"
+
 static const char *const STATE_NAMES[WS_COUNT] = {
     [WS_STARTING] = "starting",   [WS_CONNECTING] = "connecting", [WS_IDLE] = "idle",
     [WS_RUNNING] = "running",     [WS_IDLE_IN_TXN] = "idle in txn", [WS_WAITING] = "waiting",
@@ -119,12 +122,16 @@ bool worker_connect(worker *w)
     }
     worker_quiet_notices(w->conn);
     /* The session default covers autocommit statements too: a
-     * single-statement operation runs at the run's level like the rest. */
-    char init[160];
+     * single-statement operation runs at the run's level like the rest.
+     * DDL gives up waiting for a table lock after a while: an ALTER queued
+     * behind an open transaction would otherwise stall every statement
+     * queued behind it, for as long as that transaction lives. */
+    char init[224];
     snprintf(init, sizeof init,
              "SET application_name = 'melee-w%d'; "
-             "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL %s",
-             w->id, isolation_sql(r->cfg.isolation));
+             "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL %s%s",
+             w->id, isolation_sql(r->cfg.isolation),
+             !r->wl && w->list == LIST_DDL ? "; SET lock_timeout = '" DDL_LOCK_TIMEOUT "'" : "");
     PQclear(PQexec(w->conn, init));
     atomic_store(&w->pid, PQbackendPID(w->conn));
     w->in_txn = false;
@@ -185,7 +192,9 @@ static err_class classify(worker *w, run_action *ra)
     run *r = w->run;
     uint64_t now = now_us();
     if (w->err_lost)
-        return now < atomic_load(&w->expect_terminate_until) ? EC_IGNORED : EC_CRASH;
+        return atomic_load(&w->pid) && atomic_load(&w->terminated_pid) == atomic_load(&w->pid)
+                   ? EC_IGNORED
+                   : EC_CRASH;
     if (!w->err_msg)
         return EC_UNEXPECTED;
     if (strcmp(w->err_state, "57014") == 0 &&
