@@ -20,6 +20,7 @@ static act_result create_simple(actx *a, obj_kind k, const char *prefix, bool in
     if (in_schema) {
         if (!held_pick(a, OBJ_MASK(OBJ_SCHEMA), false, false, &s))
             return ACT_SKIP;
+        s.shared = true; /* created into it */
         if (!held_lock(a, &s, 1)) {
             held_release(a, &s, 1);
             return ACT_SKIP;

@@ -22,6 +22,7 @@ static act_result create_table(actx *a)
     if (!temp) {
         if (!held_pick(a, OBJ_MASK(OBJ_SCHEMA), false, false, &s))
             return ACT_SKIP;
+        s.shared = true; /* created into it */
         if (!held_lock(a, &s, 1)) {
             held_release(a, &s, 1);
             return ACT_SKIP;

@@ -26,6 +26,8 @@ static int lock_schema_and_bases(actx *a, held h[1 + MAX_BASES])
     for (int i = 0; i < want; i++)
         if (held_pick(a, OBJ_RELATIONS, false, true, &h[n]))
             n++;
+    for (int i = 0; i < n; i++)
+        h[i].shared = true; /* created into the schema, built on the bases */
     if (n > 1 && held_lock(a, h, n))
         return n;
     held_release(a, h, n);

@@ -14,6 +14,7 @@
 
 bool held_pick(actx *a, unsigned mask, bool for_drop, bool shared_only, held *h)
 {
+    h->shared = false;
     h->o = catalog_pick(a->cat, a->rng, mask, shared_only ? -1 : a->worker_id, for_drop, &h->d);
     return h->o != NULL;
 }
@@ -24,10 +25,11 @@ static int by_id(const void *x, const void *y)
     return (*p)->d.id < (*q)->d.id ? -1 : (*p)->d.id > (*q)->d.id;
 }
 
-/* Locks one object and refreshes its copy; false (unlocked) when gone. */
-static bool lock_one(actx *a, held *h)
+/* Locks one object, shared or not, and refreshes its copy; false
+ * (unlocked) when gone. */
+static bool lock_one(actx *a, held *h, bool shared)
 {
-    if (!catalog_lock(a->cat, h->o))
+    if (!(shared ? catalog_lock_shared(a->cat, h->o) : catalog_lock(a->cat, h->o)))
         return false;
     if (catalog_describe(a->cat, h->o, &h->d))
         return true;
@@ -45,21 +47,36 @@ static bool picked_before(const held *h, int i)
     return false;
 }
 
+/* True when every entry holding h[i]'s object is shared. */
+static bool only_shared(const held *h, int n, int i)
+{
+    for (int j = 0; j < n; j++)
+        if (h[j].o == h[i].o && !h[j].shared)
+            return false;
+    return true;
+}
+
 bool held_lock(actx *a, held *h, int n)
 {
     held *order[MAX_HELD];
+    bool shared[MAX_HELD];
     int m = 0;
     for (int i = 0; i < n && m < MAX_HELD; i++)
         if (h[i].o && !picked_before(h, i))
             order[m++] = &h[i];
     qsort(order, (size_t)m, sizeof order[0], by_id);
+    for (int i = 0; i < m; i++)
+        shared[i] = only_shared(h, n, (int)(order[i] - h));
+    ax_set_waiting(a, true);
     for (int i = 0; i < m; i++) {
-        if (lock_one(a, order[i]))
+        if (lock_one(a, order[i], shared[i]))
             continue;
         for (int j = 0; j < i; j++)
             catalog_unlock(order[j]->o);
+        ax_set_waiting(a, false);
         return false;
     }
+    ax_set_waiting(a, false);
     /* Duplicates get the fresh metadata of their first entry. */
     for (int i = 0; i < n; i++)
         for (int j = 0; h[i].o && j < i; j++)
@@ -106,6 +123,7 @@ void held_unlock_release(actx *a, held *h, int n)
 
 void held_schema_of(actx *a, const held *obj, held *schema)
 {
+    schema->shared = true;
     schema->o = catalog_schema_of(a->cat, obj->o);
     if (schema->o && !catalog_describe(a->cat, schema->o, &schema->d)) {
         catalog_release(a->cat, schema->o);

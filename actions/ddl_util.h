@@ -20,6 +20,7 @@
 typedef struct held {
     cat_obj *o;
     cat_desc d;
+    bool shared;   /* held_lock takes its lock shared: it is only built on or into */
 } held;
 
 /* Picks an object whose kind is in mask. shared_only leaves temp objects
@@ -27,9 +28,10 @@ typedef struct held {
  * nothing to pick; on true release it with held_release(). */
 bool held_pick(actx *a, unsigned mask, bool for_drop, bool shared_only, held *h);
 
-/* Locks n held objects in id order and refreshes their metadata; an
- * object held by several entries is locked once. Returns false, holding
- * no lock, when one of them was dropped meanwhile. */
+/* Locks n held objects in id order and refreshes their metadata: shared
+ * for entries marked shared, else exclusive. An object held by several
+ * entries is locked once (exclusive if any entry wants that). Returns
+ * false, holding no lock, when one of them was dropped meanwhile. */
 bool held_lock(actx *a, held *h, int n);
 void held_unlock(held *h, int n);
 
@@ -45,8 +47,8 @@ bool held_lock_with_schema(actx *a, obj_kind k, bool for_drop, held h[2]);
  * picked entries) holds. */
 void held_unlock_release(actx *a, held *h, int n);
 
-/* The schema that contains h's object, picked for locking together with it
- * (h->o == NULL when there is none: temp objects). */
+/* The schema that contains h's object, picked for locking (shared)
+ * together with it (h->o == NULL when there is none: temp objects). */
 void held_schema_of(actx *a, const held *obj, held *schema);
 
 /* Sets d->schema to schema and d->qname to "schema"."name" (d->name

@@ -93,6 +93,10 @@ int64_t ax_affected(const actx *a);
  * expected from now on (e.g. statement_timeout or lock_timeout set). */
 void ax_note_timeouts(actx *a, bool set);
 
+/* Says that the action waits (true) or no longer waits (false) for a
+ * tracked object's lock; front-ends show the worker as waiting. */
+void ax_set_waiting(actx *a, bool waiting);
+
 /* Replaces the worker's connection with a fresh one (temp objects go). */
 bool ax_reconnect(actx *a);
 

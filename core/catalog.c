@@ -11,7 +11,7 @@
 #include "util.h"
 
 struct cat_obj {
-    pthread_mutex_t lock;       /* held by the action working on the object */
+    pthread_rwlock_t lock;      /* held by the actions working on the object */
     atomic_int refs;            /* the catalog's own while alive, plus handles */
     bool alive;                 /* guarded by catalog.mu */
     cat_desc d;                 /* guarded by catalog.mu (qname/schema derived) */
@@ -82,7 +82,7 @@ static void obj_free(cat_obj *o)
     catalog_release(NULL, o->schema);
     for (int i = 0; i < o->ndeps; i++)
         catalog_release(NULL, o->deps[i]);
-    pthread_mutex_destroy(&o->lock);
+    pthread_rwlock_destroy(&o->lock);
     free(o);
 }
 
@@ -207,16 +207,25 @@ static bool is_alive(catalog *c, cat_obj *o)
 
 bool catalog_lock(catalog *c, cat_obj *o)
 {
-    pthread_mutex_lock(&o->lock);
+    pthread_rwlock_wrlock(&o->lock);
     if (is_alive(c, o))
         return true;
-    pthread_mutex_unlock(&o->lock);
+    pthread_rwlock_unlock(&o->lock);
+    return false;
+}
+
+bool catalog_lock_shared(catalog *c, cat_obj *o)
+{
+    pthread_rwlock_rdlock(&o->lock);
+    if (is_alive(c, o))
+        return true;
+    pthread_rwlock_unlock(&o->lock);
     return false;
 }
 
 void catalog_unlock(cat_obj *o)
 {
-    pthread_mutex_unlock(&o->lock);
+    pthread_rwlock_unlock(&o->lock);
 }
 
 bool catalog_describe(catalog *c, cat_obj *o, cat_desc *out)
@@ -251,7 +260,13 @@ cat_obj *catalog_add(catalog *c, const cat_desc *d, cat_obj *schema, cat_obj *co
                      int ndeps)
 {
     cat_obj *o = xcalloc(1, sizeof *o);
-    pthread_mutex_init(&o->lock, NULL);
+    /* Writers first: a DROP SCHEMA must not wait forever behind a stream
+     * of actions on the schema's members. */
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&o->lock, &attr);
+    pthread_rwlockattr_destroy(&attr);
     atomic_init(&o->refs, 2); /* the catalog's and the caller's */
     o->d = *d;
     o->alive = true;

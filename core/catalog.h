@@ -91,9 +91,13 @@ cat_obj *catalog_schema_of(catalog *c, cat_obj *o);
 /* Drops a reference taken by catalog_pick/catalog_find/catalog_add. */
 void catalog_release(catalog *c, cat_obj *o);
 
-/* Takes the object's own lock. Returns true when it is still alive; returns
- * false, with the lock not held, when it was dropped meanwhile. */
+/* Takes the object's own lock, exclusive (to change or drop the object)
+ * or shared (to act on something it contains: a table of a schema, or to
+ * build on it: the bases of a new view). Returns true when it is still
+ * alive; returns false, with the lock not held, when it was dropped
+ * meanwhile. A thread holds an object's lock once at most. */
 bool catalog_lock(catalog *c, cat_obj *o);
+bool catalog_lock_shared(catalog *c, cat_obj *o);
 void catalog_unlock(cat_obj *o);
 
 /* Refreshes *out from the object. Returns false when it is no longer alive. */

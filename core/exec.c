@@ -480,6 +480,11 @@ int ax_worker_pid(const actx *a, int i)
     return atomic_load(&v->pid);
 }
 
+void ax_set_waiting(actx *a, bool waiting)
+{
+    atomic_store(&a->w->catalog_wait, waiting);
+}
+
 void ax_expect_interrupt(actx *a, int victim, bool terminate)
 {
     run *r = a->run;

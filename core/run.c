@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lockwatch.h"
 #include "run_internal.h"
 #include "util.h"
 
@@ -232,6 +233,7 @@ int run_start(run *r, const char *conninfo, char **err)
             run_stop(r);
             return -1;
         }
+    r->lockwatch = lockwatch_start(r, r->conninfo);
     return 0;
 }
 
@@ -282,6 +284,8 @@ void run_join(run *r)
         run_final_step(r);
         recorder_finish(r->rec);
     }
+    lockwatch_stop(r->lockwatch);
+    r->lockwatch = NULL;
     if (r->slog) {
         serverlog_stop(r->slog);
         r->slog = NULL;

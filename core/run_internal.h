@@ -71,6 +71,8 @@ typedef struct worker {
     _Atomic uint64_t ok, ignored, unexpected, skipped;
     _Atomic uint64_t last_latency_us;
     _Atomic int pid;
+    _Atomic bool lock_wait;        /* its backend waits for a server lock (lockwatch) */
+    _Atomic bool catalog_wait;     /* it waits for a tracked object's lock */
     pthread_mutex_t slot_mu;       /* guards cur_sql and recent */
     char *cur_sql;
     stmt_record recent[DETAIL_HISTORY];
@@ -135,6 +137,7 @@ struct run {
     pthread_mutex_t log_mu;
     FILE *log;
     serverlog *slog;
+    struct lockwatch *lockwatch;
 };
 
 /* worker.c */

@@ -10,6 +10,8 @@ static void snap_thread(worker *w, thread_snap *t, uint64_t now)
     t->id = w->id;
     t->list = w->list;
     t->state = (worker_state)atomic_load(&w->state);
+    if ((t->state == WS_RUNNING && atomic_load(&w->lock_wait)) || atomic_load(&w->catalog_wait))
+        t->state = WS_WAITING;
     t->action = atomic_load(&w->action);
     uint64_t started = atomic_load(&w->action_start_us);
     t->action_s = t->action >= 0 && now > started ? (double)(now - started) / 1e6 : 0;
