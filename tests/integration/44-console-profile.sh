@@ -102,7 +102,9 @@ grep -Eq '^ +complexity: read$' "$TMP/saved.yaml" || { cat "$TMP/saved.yaml"; fa
 [ "$(yaml_weight "$TMP/saved.yaml" read select)" = 7 ] || { cat "$TMP/saved.yaml"; fail "saved select weight is not 7"; }
 [ "$(yaml_weight "$TMP/saved.yaml" read flip_flag)" = 0 ] || { cat "$TMP/saved.yaml"; fail "saved flip_flag weight is not 0"; }
 "$MELEE" --headless -p "$TMP/saved.yaml" -D 1 --summary-json "$TMP/s.json" >"$TMP/h.out" 2>"$TMP/h.err"
-expect_status 0 $? "a headless run of the saved profile"
+rc=$?
+[ $rc -eq 0 ] || { sed -n '/^FINDINGS/,$p' "$TMP/h.out" | head -n 30; tail -n 5 "$TMP/h.err"; }
+expect_status 0 $rc "a headless run of the saved profile"
 grep -q ', 3 threads,' "$TMP/h.err" || { cat "$TMP/h.err"; fail "the saved profile does not run 3 threads"; }
 [ "$(json_int "$TMP/s.json" threads)" = 3 ] || fail "the summary of the saved profile says $(json_int "$TMP/s.json" threads) threads"
 grep -q '"workload":"chaos"' "$TMP/s.json" || grep -q '"workload": *"chaos"' "$TMP/s.json" || fail "the saved workload"
