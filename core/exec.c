@@ -457,11 +457,15 @@ bool ax_reconnect(actx *a)
 {
     worker *w = a->w;
     worker_disconnect(w);
-    if (!worker_connect(w)) {
-        w->err_lost = true;
+    if (worker_connect(w))
+        return true;
+    if (stop_wanted(w)) {
+        w->err_stopped = true; /* the run ended while connecting: no outcome */
         return false;
     }
-    return true;
+    w->err_lost = true;
+    set_error(w, "-- reconnect", NULL, w->connect_err);
+    return false;
 }
 
 int ax_worker_count(const actx *a)

@@ -63,6 +63,7 @@ typedef struct worker {
     bool err_stopped;              /* interrupted by our own stop/pause */
     int64_t process;               /* history process number (fresh after info) */
     uint64_t backoff_ms;
+    char *connect_err;             /* why the last connection attempt failed */
 
     /* Published for front-ends. */
     _Atomic int state;             /* worker_state */

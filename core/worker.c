@@ -73,6 +73,7 @@ void worker_free(worker *w)
     for (int i = 0; i < DETAIL_HISTORY; i++)
         free(w->recent[i].sql);
     free(w->cur_sql);
+    free(w->connect_err);
     sb_free(&w->ax.sql);
     pthread_mutex_destroy(&w->slot_mu);
     free(w);
@@ -116,6 +117,8 @@ bool worker_connect(worker *w)
     run *r = w->run;
     w->conn = pg_connect_polling(r->conninfo, connect_give_up, w, CONNECT_TIMEOUT_S);
     if (!w->conn || PQstatus(w->conn) != CONNECTION_OK) {
+        free(w->connect_err);
+        w->connect_err = xstrdup(w->conn ? PQerrorMessage(w->conn) : "connection attempt abandoned");
         PQfinish(w->conn);
         w->conn = NULL;
         return false;
