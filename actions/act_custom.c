@@ -46,10 +46,20 @@ static char *placeholder_value(const placeholder *p, rng_t *r)
     }
 }
 
-/* Expands a's SQL: table placeholders are spliced in as names, the others
- * become $n (a placeholder used twice keeps its number). Fills values[]
- * (caller frees each) and returns the count, or -1 when a table was needed
- * but none is tracked. */
+/* Appends a value as a SQL literal: numbers and booleans bare, text quoted. */
+static void add_literal(sqlbuf *out, const placeholder *ph, const char *v)
+{
+    if (ph->kind == PH_INT || ph->kind == PH_BOOL)
+        sb_add(out, v);
+    else
+        sb_literal(out, v);
+}
+
+/* Expands a's SQL: table placeholders are spliced in as names; the others
+ * become $n (a placeholder used twice keeps its number), or with
+ * SEND_AS_LITERALS are written in as literals. Fills values[] (caller
+ * frees each) and returns the count, or -1 when a table was needed but
+ * none is tracked. */
 static int expand(actx *a, const custom_action *ca, sqlbuf *out, char **values)
 {
     const placeholder *used[64];
@@ -86,7 +96,10 @@ static int expand(actx *a, const custom_action *ca, sqlbuf *out, char **values)
             values[n] = placeholder_value(ph, a->rng);
             n++;
         }
-        sb_printf(out, "$%d", k + 1);
+        if (ca->send == SEND_AS_LITERALS)
+            add_literal(out, ph, values[k]);
+        else
+            sb_printf(out, "$%d", k + 1);
     }
     return n;
 }
@@ -99,8 +112,17 @@ static act_result run_custom(actx *a)
     int n = expand(a, ca, &sql, values);
     act_result res = ACT_SKIP;
     if (n >= 0) {
-        bool ok = n > 0 ? ax_exec_params(a, sb_str(&sql), n, (const char *const *)values)
-                        : ax_exec(a, sb_str(&sql));
+        const char *const *v = (const char *const *)values;
+        bool ok;
+        if (ca->send == SEND_AS_PREPARED) {
+            char name[96];
+            snprintf(name, sizeof name, "melee_%s_%s", action_list_name(ca->list), ca->name);
+            ok = ax_exec_named(a, name, sb_str(&sql), n, v);
+        } else if (ca->send == SEND_AS_LITERALS || n == 0) {
+            ok = ax_exec(a, sb_str(&sql));
+        } else {
+            ok = ax_exec_params(a, sb_str(&sql), n, v);
+        }
         res = ok ? ACT_OK : ACT_FAIL;
     }
     for (int i = 0; i < n; i++)

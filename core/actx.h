@@ -56,6 +56,13 @@ bool ax_exec_params(actx *a, const char *sql, int n, const char *const *values);
  * with a named prepared statement that is deallocated afterwards). */
 bool ax_exec_prepared(actx *a, const char *sql, int n, const char *const *values);
 
+/* Runs sql as the prepared statement called name: prepared on the
+ * worker's connection the first time (again after a reconnect), then
+ * executed by name with $1..$n, as pgbench -M prepared does. A name always
+ * stands for the same sql. */
+bool ax_exec_named(actx *a, const char *name, const char *sql, int n,
+                   const char *const *values);
+
 /* Runs sql by a randomly chosen route: simple, params (when n > 0) or
  * prepared. Use for statements that work any way. */
 bool ax_exec_any(actx *a, const char *sql, int n, const char *const *values);

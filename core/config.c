@@ -22,6 +22,9 @@ static const char *const ISOLATION_SQL[ISO_COUNT] = {
     [ISO_READ_COMMITTED] = "READ COMMITTED", [ISO_REPEATABLE_READ] = "REPEATABLE READ",
     [ISO_SERIALIZABLE] = "SERIALIZABLE",
 };
+static const char *const SEND_NAMES[SEND_AS_COUNT] = {
+    [SEND_AS_PARAMS] = "params", [SEND_AS_PREPARED] = "prepared", [SEND_AS_LITERALS] = "literals",
+};
 static const char *const PLACEHOLDER_NAMES[PH_COUNT] = {
     [PH_INT] = "int", [PH_TEXT] = "text", [PH_CHOICE] = "choice", [PH_TABLE] = "table",
     [PH_BOOL] = "bool",
@@ -305,4 +308,14 @@ const char *placeholder_kind_name(placeholder_kind k)
 int placeholder_kind_from_name(const char *s)
 {
     return index_of(PLACEHOLDER_NAMES, PH_COUNT, s);
+}
+
+const char *custom_send_name(custom_send s)
+{
+    return (unsigned)s < SEND_AS_COUNT ? SEND_NAMES[s] : "?";
+}
+
+int custom_send_from_name(const char *s)
+{
+    return index_of(SEND_NAMES, SEND_AS_COUNT, s);
 }

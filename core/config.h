@@ -77,11 +77,20 @@ typedef struct placeholder {
     size_t nchoices;
 } placeholder;
 
+/* How a custom action sends its values. */
+typedef enum custom_send {
+    SEND_AS_PARAMS,    /* $n parameters, an unnamed statement each time (default) */
+    SEND_AS_PREPARED,  /* prepared once per connection, executed by name */
+    SEND_AS_LITERALS,  /* values written into the SQL, simple query protocol */
+    SEND_AS_COUNT
+} custom_send;
+
 /* An action added by a profile, without recompiling. */
 typedef struct custom_action {
     char *name;
     action_list list;
     unsigned weight;
+    custom_send send;
     char *sql;           /* with {{placeholder}} markers */
     char *setup_sql;     /* run once before workers start; may be NULL */
     placeholder *placeholders;
@@ -157,5 +166,7 @@ const char *isolation_sql(isolation i);       /* "READ COMMITTED", ... */
 int isolation_from_name(const char *s);
 const char *placeholder_kind_name(placeholder_kind k);
 int placeholder_kind_from_name(const char *s);
+const char *custom_send_name(custom_send s);      /* "params", "prepared", "literals" */
+int custom_send_from_name(const char *s);
 
 #endif

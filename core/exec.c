@@ -14,13 +14,15 @@
 typedef enum send_mode {
     SEND_SIMPLE,
     SEND_PARAMS,
-    SEND_PREPARED,
+    SEND_PREPARED,  /* prepared unnamed, then executed */
+    SEND_NAMED,     /* prepared once per connection under a name, executed by it */
 } send_mode;
 
 /* The statement being run and what to do with COPY. */
 typedef struct stmt {
     const char *sql;
     send_mode mode;
+    const char *name;        /* SEND_NAMED: the prepared statement's name */
     int nparams;
     const char *const *params;
     const char *copy_data;   /* COPY FROM STDIN payload */
@@ -124,12 +126,36 @@ static bool wait_ready(worker *w, const char *sql, uint64_t t0)
     }
 }
 
-static bool send_statement(worker *w, const stmt *s)
+/* True when the worker's connection has prepared the statement called name. */
+static bool is_prepared(const worker *w, const char *name)
 {
+    for (int i = 0; i < w->nprepared; i++)
+        if (strcmp(w->prepared[i], name) == 0)
+            return true;
+    return false;
+}
+
+static void note_prepared(worker *w, const char *name)
+{
+    if (w->nprepared < MAX_PREPARED)
+        w->prepared[w->nprepared++] = xstrdup(name);
+}
+
+/* Sends the statement, or only its preparation when it must be executed
+ * afterwards (*then_execute set). */
+static bool send_statement(worker *w, const stmt *s, bool *then_execute)
+{
+    *then_execute = false;
     switch (s->mode) {
+    case SEND_NAMED:
+        if (is_prepared(w, s->name))
+            return PQsendQueryPrepared(w->conn, s->name, s->nparams, s->params, NULL, NULL, 0);
+        *then_execute = true;
+        return PQsendPrepare(w->conn, s->name, s->sql, s->nparams, NULL);
     case SEND_PARAMS:
         return PQsendQueryParams(w->conn, s->sql, s->nparams, NULL, s->params, NULL, NULL, 0);
     case SEND_PREPARED:
+        *then_execute = true;
         return PQsendPrepare(w->conn, "", s->sql, s->nparams, NULL);
     case SEND_SIMPLE:
     default:
@@ -225,8 +251,7 @@ static void remember(worker *w, const char *sql, bool ok, uint64_t latency)
     err_class cls = ok ? EC_NONE : EC_IGNORED; /* refined when the action is classified */
     pthread_mutex_lock(&w->slot_mu);
     stmt_record *rec = &w->recent[w->recent_next];
-    free(rec->sql);
-    rec->sql = xstrdup(sql);
+    str_assign(&rec->sql, &rec->sql_cap, sql);
     rec->cls = cls;
     snprintf(rec->sqlstate, sizeof rec->sqlstate, "%s", ok ? "" : w->err_state);
     rec->latency_us = latency;
@@ -236,7 +261,6 @@ static void remember(worker *w, const char *sql, bool ok, uint64_t latency)
     pthread_mutex_unlock(&w->slot_mu);
 }
 
-/* Runs one statement and its results. The core of every ax_* call. */
 /* Adds the statement's parameter values to the kept error's SQL, as a
  * comment, so that a finding can be replayed exactly. */
 static void note_params(worker *w, const stmt *s)
@@ -257,6 +281,7 @@ static void note_params(worker *w, const stmt *s)
     w->err_sql = sb_steal(&b);
 }
 
+/* Runs one statement and its results. The core of every ax_* call. */
 static bool run_stmt(worker *w, stmt *s)
 {
     if (!w->conn || PQstatus(w->conn) == CONNECTION_BAD) {
@@ -272,14 +297,18 @@ static bool run_stmt(worker *w, stmt *s)
     worker_publish_sql(w, s->sql);
     atomic_store(&w->state, WS_RUNNING);
     uint64_t t0 = now_us();
-    bool ok = send_statement(w, s);
+    bool execute;
+    bool ok = send_statement(w, s, &execute);
     if (!ok) {
         set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
         w->err_lost = PQstatus(w->conn) == CONNECTION_BAD;
     } else {
         ok = collect(w, s, t0);
-        if (ok && s->mode == SEND_PREPARED) {
-            ok = PQsendQueryPrepared(w->conn, "", s->nparams, s->params, NULL, NULL, 0) &&
+        if (ok && execute) {
+            const char *name = s->mode == SEND_NAMED ? s->name : "";
+            if (s->mode == SEND_NAMED)
+                note_prepared(w, name);
+            ok = PQsendQueryPrepared(w->conn, name, s->nparams, s->params, NULL, NULL, 0) &&
                  collect(w, s, t0);
             if (!ok && !w->err_msg)
                 set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
@@ -372,6 +401,14 @@ bool ax_exec_prepared(actx *a, const char *sql, int n, const char *const *values
     if (!ensure_txn(a))
         return false;
     stmt s = {.sql = sql, .mode = SEND_PREPARED, .nparams = n, .params = values};
+    return run_stmt(a->w, &s);
+}
+
+bool ax_exec_named(actx *a, const char *name, const char *sql, int n, const char *const *values)
+{
+    if (!ensure_txn(a))
+        return false;
+    stmt s = {.sql = sql, .mode = SEND_NAMED, .name = name, .nparams = n, .params = values};
     return run_stmt(a->w, &s);
 }
 

@@ -485,6 +485,12 @@ static int on_custom_field(loader *l, yaml_node_t *k, yaml_node_t *v, run_config
     }
     if (strcmp(key, "sql") == 0)
         return get_str(l, v, "sql", &a->sql);
+    if (strcmp(key, "send") == 0) {
+        if (get_enum(l, v, "send mode (params, prepared, literals)", custom_send_from_name, &e))
+            return -1;
+        a->send = (custom_send)e;
+        return 0;
+    }
     if (strcmp(key, "setup") == 0)
         return get_str(l, v, "setup", &a->setup_sql);
     if (strcmp(key, "params") == 0)
@@ -531,6 +537,10 @@ static int get_custom(loader *l, yaml_node_t *seq, run_config *c)
             return fail_at(l, m, "a custom action needs a name and sql");
         if (check_placeholders(l, m, a))
             return -1;
+        for (size_t k = 0; a->send == SEND_AS_PREPARED && k < a->nplaceholders; k++)
+            if (a->placeholders[k].kind == PH_TABLE)
+                return fail_at(l, m, "custom action %s: send: prepared needs the same SQL every "
+                                     "time, so it cannot have a table placeholder", a->name);
     }
     return 0;
 }

@@ -178,6 +178,8 @@ static void emit_custom(emitter *em, const run_config *c)
         str(em, "name"), str(em, a->name);
         str(em, "list"), str(em, action_list_name(a->list));
         str(em, "weight"), num(em, a->weight);
+        if (a->send != SEND_AS_PARAMS)
+            str(em, "send"), str(em, custom_send_name(a->send));
         if (a->setup_sql)
             str(em, "setup"), quoted(em, a->setup_sql);
         str(em, "sql"), quoted(em, a->sql);

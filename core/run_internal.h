@@ -34,9 +34,13 @@ typedef struct run_action {
     histogram latency;             /* microseconds per action, ok or not */
 } run_action;
 
+/* Named prepared statements a worker keeps per connection. */
+#define MAX_PREPARED 32
+
 /* A statement of a worker's recent history (for the expanded view). */
 typedef struct stmt_record {
     char *sql;
+    size_t sql_cap;
     err_class cls;
     char sqlstate[6];
     uint64_t latency_us;
@@ -64,6 +68,8 @@ typedef struct worker {
     int64_t process;               /* history process number (fresh after info) */
     uint64_t backoff_ms;
     char *connect_err;             /* why the last connection attempt failed */
+    char *prepared[MAX_PREPARED];  /* statements prepared by name on this connection */
+    int nprepared;
 
     /* Published for front-ends. */
     _Atomic int state;             /* worker_state */
@@ -76,6 +82,7 @@ typedef struct worker {
     _Atomic bool catalog_wait;     /* it waits for a tracked object's lock */
     pthread_mutex_t slot_mu;       /* guards cur_sql and recent */
     char *cur_sql;
+    size_t cur_sql_cap;
     stmt_record recent[DETAIL_HISTORY];
     int nrecent, recent_next;
 

@@ -68,6 +68,17 @@ char *xasprintf(const char *fmt, ...)
     return out;
 }
 
+void str_assign(char **dst, size_t *cap, const char *src)
+{
+    size_t n = strlen(src) + 1;
+    if (n > *cap) {
+        free(*dst);
+        *cap = n < 256 ? 256 : n;
+        *dst = xmalloc(*cap);
+    }
+    memcpy(*dst, src, n);
+}
+
 uint64_t now_ns(void)
 {
     struct timespec ts;

@@ -14,6 +14,10 @@ char *xstrdup(const char *s);          /* NULL in, NULL out */
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Copies src into *dst, a buffer of *cap bytes owned by the caller,
+ * growing it only when src does not fit (for texts rewritten often). */
+void str_assign(char **dst, size_t *cap, const char *src);
+
 /* Monotonic clock in nanoseconds / microseconds since an arbitrary origin. */
 uint64_t now_ns(void);
 uint64_t now_us(void);

@@ -81,12 +81,9 @@ void worker_free(worker *w)
 
 void worker_publish_sql(worker *w, const char *sql)
 {
-    char *copy = xstrdup(sql);
     pthread_mutex_lock(&w->slot_mu);
-    char *old = w->cur_sql;
-    w->cur_sql = copy;
+    str_assign(&w->cur_sql, &w->cur_sql_cap, sql);
     pthread_mutex_unlock(&w->slot_mu);
-    free(old);
 }
 
 /* Notices (NOTICE, WARNING) are the server talking, not results: drop them
@@ -151,6 +148,9 @@ void worker_disconnect(worker *w)
     w->last = NULL;
     w->in_txn = false;
     atomic_store(&w->pid, 0);
+    for (int i = 0; i < w->nprepared; i++)
+        free(w->prepared[i]);
+    w->nprepared = 0;
     if (w->id >= 0)
         catalog_drop_temp(w->run->cat, w->id);
 }

@@ -3,8 +3,11 @@
 # A profile of point SELECTs by primary key (profiles/point-select.yaml)
 # with 8 threads versus `pgbench -S -c 8 -j 2`, for the same duration,
 # in BENCH_ROUNDS alternating rounds (so that a change in the machine's
-# load hits both alike). Prints each round's rates and ratio, and the
-# median ratio. Not a test: it measures.
+# load hits both alike), once per protocol: pgbench's -M simple against the
+# custom action's `send: literals`, -M extended against `send: params`
+# (melee's default), -M prepared against `send: prepared`. Prints each
+# round's rates and ratio, and the median ratio of each pair. Not a test:
+# it measures.
 set -euo pipefail
 MELEE=${1:-build/melee}
 SECS=${BENCH_SECONDS:-10}
@@ -23,15 +26,18 @@ trap cleanup EXIT
     "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c max_connections=100 -c fsync=off -c shared_buffers=256MB" start >/dev/null
 CONN="host=$DIR port=$PORT user=postgres dbname=postgres"
 "$BIN/pgbench" -h "$DIR" -p "$PORT" -U postgres -i -s 1 -q postgres >/dev/null 2>&1
-# pgbench_tps: one pgbench -S round; prints its tps.
+# pgbench_tps MODE: one pgbench -S round; prints its tps.
 pgbench_tps() {
-    "$BIN/pgbench" -h "$DIR" -p "$PORT" -U postgres -S -c 8 -j 2 -T "$SECS" postgres 2>/dev/null |
-        sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1
+    "$BIN/pgbench" -h "$DIR" -p "$PORT" -U postgres -S -M "$1" -c 8 -j 2 -T "$SECS" postgres \
+        2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1
 }
 
-# melee_rate: one melee round; prints its ok operations per second.
+# melee_rate SEND: one melee round with the custom action sending that
+# way; prints its ok operations per second.
 melee_rate() {
-    "$MELEE" --headless -d "$CONN" -p "$ROOT/profiles/point-select.yaml" -t 8 -D "$SECS" \
+    sed "s/^    list: dml_nontrans$/&\n    send: $1/" "$ROOT/profiles/point-select.yaml" \
+        >"$DIR/profile.yaml"
+    "$MELEE" --headless -d "$CONN" -p "$DIR/profile.yaml" -t 8 -D "$SECS" \
         --summary-json "$DIR/summary.json" >"$DIR/report" 2>"$DIR/err" || {
         tail -n 20 "$DIR/report" "$DIR/err" >&2; exit 1; }
     local ops dur
@@ -41,13 +47,19 @@ melee_rate() {
 }
 
 echo "pgbench -S -c 8 -j 2 against melee point-select with 8 threads, $ROUNDS rounds of $SECS s"
-ratios=()
-for ((i = 1; i <= ROUNDS; i++)); do
-    pgb=$(pgbench_tps)
-    mel=$(melee_rate)
-    ratio=$(awk -v a="$mel" -v b="$pgb" 'BEGIN { printf "%.3f", a / b }')
-    ratios+=("$ratio")
-    printf 'round %d: pgbench -S %10.1f tps   melee %10.1f ops/s   ratio %s\n' "$i" "$pgb" "$mel" "$ratio"
+summary=()
+for pair in "simple literals" "extended params" "prepared prepared"; do
+    set -- $pair
+    ratios=()
+    for ((i = 1; i <= ROUNDS; i++)); do
+        pgb=$(pgbench_tps "$1")
+        mel=$(melee_rate "$2")
+        ratio=$(awk -v a="$mel" -v b="$pgb" 'BEGIN { printf "%.3f", a / b }')
+        ratios+=("$ratio")
+        printf '%-9s round %d: pgbench %10.1f tps   melee (send: %s) %10.1f ops/s   ratio %s\n' \
+            "$1" "$i" "$pgb" "$2" "$mel" "$ratio"
+    done
+    median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    summary+=("$(printf 'median ratio, pgbench -M %-8s vs melee send: %-8s  %s' "$1" "$2" "$median")")
 done
-median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-printf 'median ratio (melee / pgbench): %s\n' "$median"
+printf '%s\n' "${summary[@]}"

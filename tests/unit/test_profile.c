@@ -79,6 +79,7 @@ static void assert_same_config(const run_config *a, const run_config *b)
         assert_string_equal(x->name, y->name);
         assert_int_equal(x->list, y->list);
         assert_int_equal(x->weight, y->weight);
+        assert_int_equal(x->send, y->send);
         assert_string_equal(x->sql, y->sql);
         assert_true(str_eq(x->setup_sql, y->setup_sql));
         assert_int_equal(x->nplaceholders, y->nplaceholders);
@@ -204,6 +205,11 @@ static void errors_name_line_and_column(void **state)
     expect_error("run: [1, 2]\n", 1, 6, "must be a mapping");
     expect_error("run:\n  threads: 4\n   bad indent: 1\n", 3, 14, "");
     expect_error("flags:\n  work_mem: 4MB\n", 2, 13, "must be a list");
+    expect_error("custom_actions:\n  - {name: x, sql: \"SELECT 1\", send: telepathy}\n", 2, 38,
+                 "unknown send mode");
+    expect_error("custom_actions:\n  - name: x\n    send: prepared\n"
+                 "    sql: \"SELECT count(*) FROM {{t}}\"\n    params: {t: {type: table}}\n",
+                 2, 5, "cannot have a table placeholder");
 }
 
 static void custom_action_weights_are_known(void **state)
