@@ -212,7 +212,8 @@ static void q_print(sqlbuf *b, quantiles *q)
 {
     static const double QS[] = {0, .5, .95, .99, 1};
     static const char *const NAMES[] = {"0", "0.5", "0.95", "0.99", "1"};
-    qsort(q->v, q->n, sizeof *q->v, cmp_i64);
+    if (q->n)
+        qsort(q->v, q->n, sizeof *q->v, cmp_i64);
     for (size_t i = 0; i < ARRAY_LEN(QS); i++) {
         size_t at = q->n ? (size_t)(QS[i] * (double)(q->n - 1) + 0.5) : 0;
         sb_printf(b, "%s%s: %.3f", i ? ", " : "", NAMES[i],
