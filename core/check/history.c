@@ -1,5 +1,7 @@
-/* history.c - reading and writing JSON Lines operation histories. */
+/* history.c - reading and writing JSON Lines operation histories, and
+ * pairing invocations with completions as records arrive. */
 #include "history.h"
+#include "feed.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -179,4 +181,145 @@ void hist_writer_close(hist_writer *w)
     fclose(w->f);
     pthread_mutex_destroy(&w->mu);
     free(w);
+}
+
+/* ---- records as they arrive: an int64 map and pairing (feed.h) ---- */
+
+static size_t imap_slot(const imap *m, int64_t key)
+{
+    uint64_t x = (uint64_t)key + 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return (size_t)(x ^ (x >> 31)) & (m->cap - 1);
+}
+
+bool imap_get(const imap *m, int64_t key, int64_t *val)
+{
+    if (!m->n)
+        return false;
+    for (size_t i = imap_slot(m, key); m->used[i]; i = (i + 1) & (m->cap - 1)) {
+        if (m->keys[i] == key) {
+            *val = m->vals[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+static void imap_grow(imap *m)
+{
+    imap bigger = {0};
+    bigger.cap = m->cap ? m->cap * 2 : 16;
+    bigger.keys = xmalloc(bigger.cap * sizeof *bigger.keys);
+    bigger.vals = xmalloc(bigger.cap * sizeof *bigger.vals);
+    bigger.used = xcalloc(bigger.cap, 1);
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->used[i])
+            imap_put(&bigger, m->keys[i], m->vals[i]);
+    imap_free(m);
+    *m = bigger;
+}
+
+void imap_put(imap *m, int64_t key, int64_t val)
+{
+    if ((m->n + 1) * 4 > m->cap * 3)
+        imap_grow(m);
+    size_t i = imap_slot(m, key);
+    for (; m->used[i]; i = (i + 1) & (m->cap - 1)) {
+        if (m->keys[i] == key) {
+            m->vals[i] = val;
+            return;
+        }
+    }
+    m->used[i] = 1;
+    m->keys[i] = key;
+    m->vals[i] = val;
+    m->n++;
+}
+
+bool imap_del(imap *m, int64_t key)
+{
+    if (!m->n)
+        return false;
+    size_t mask = m->cap - 1, i = imap_slot(m, key);
+    while (m->used[i] && m->keys[i] != key)
+        i = (i + 1) & mask;
+    if (!m->used[i])
+        return false;
+    /* Shifts back the entries after the hole that probed past it. */
+    for (size_t j = (i + 1) & mask; m->used[j]; j = (j + 1) & mask) {
+        size_t home = imap_slot(m, m->keys[j]);
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            m->keys[i] = m->keys[j];
+            m->vals[i] = m->vals[j];
+            i = j;
+        }
+    }
+    m->used[i] = 0;
+    m->n--;
+    return true;
+}
+
+void imap_free(imap *m)
+{
+    free(m->keys);
+    free(m->vals);
+    free(m->used);
+    memset(m, 0, sizeof *m);
+}
+
+open_op *pairing_invoke(pairing *p, const hist_op *op, int64_t pos, open_op *dropped,
+                        bool *had)
+{
+    *had = pairing_complete(p, op->process, dropped);
+    int64_t at;
+    if (p->nfree) {
+        at = p->free_slots[--p->nfree];
+    } else {
+        if (p->nslots == p->cap) {
+            p->cap = p->cap ? p->cap * 2 : 64;
+            p->slots = xrealloc(p->slots, p->cap * sizeof *p->slots);
+            p->free_slots = xrealloc(p->free_slots, p->cap * sizeof *p->free_slots);
+        }
+        at = (int64_t)p->nslots++;
+    }
+    open_op *o = &p->slots[at];
+    *o = (open_op){.pos = pos, .index = op->index, .time = op->time};
+    memcpy(o->f, op->f, sizeof o->f);
+    imap_put(&p->slot_of, op->process, at);
+    return o;
+}
+
+bool pairing_complete(pairing *p, int64_t process, open_op *inv)
+{
+    int64_t at;
+    if (!imap_get(&p->slot_of, process, &at))
+        return false;
+    imap_del(&p->slot_of, process);
+    *inv = p->slots[at];
+    p->slots[at].value = NULL;
+    p->free_slots[p->nfree++] = at;
+    return true;
+}
+
+const open_op *pairing_open(const pairing *p, int64_t process)
+{
+    int64_t at;
+    return imap_get(&p->slot_of, process, &at) ? &p->slots[at] : NULL;
+}
+
+void open_op_release(open_op *o)
+{
+    json_object_put(o->value);
+    o->value = NULL;
+}
+
+void pairing_free(pairing *p)
+{
+    for (size_t i = 0; i < p->nslots; i++)
+        open_op_release(&p->slots[i]); /* free slots hold no value */
+    imap_free(&p->slot_of);
+    free(p->slots);
+    free(p->free_slots);
+    memset(p, 0, sizeof *p);
 }

@@ -1,0 +1,67 @@
+/* feed.h - reading records one at a time (internal to core/check): a
+ * hash map of int64 keys, and pairing of invocations with their
+ * completions as records arrive (check_pair_ops does the same over a whole
+ * history for the register and append checkers). */
+#ifndef MELEE_CHECK_FEED_H
+#define MELEE_CHECK_FEED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "check.h"
+
+/* ---- a map from int64 keys to int64 values (open addressing) ---- */
+
+typedef struct imap {
+    int64_t *keys;
+    int64_t *vals;
+    unsigned char *used;
+    size_t cap, n;
+} imap;
+
+/* Stores the value of key in *val (when found). */
+bool imap_get(const imap *m, int64_t key, int64_t *val);
+void imap_put(imap *m, int64_t key, int64_t val);
+/* Removes key. Returns whether it was there. */
+bool imap_del(imap *m, int64_t key);
+void imap_free(imap *m);
+
+/* ---- pairing invocations with completions ---- */
+
+/* The invocation a process has outstanding. A process has one at a time:
+ * its next completion ends it; another invocation first means it never
+ * completes. */
+typedef struct open_op {
+    int64_t pos;        /* its position in the history (records fed before it) */
+    int64_t index, time;
+    char f[16];
+    json_object *value; /* set by the checker when it needs it later (owned) */
+    int64_t a, b;       /* the checker's notes */
+} open_op;
+
+typedef struct pairing {
+    imap slot_of;       /* process -> position in slots */
+    open_op *slots;
+    int64_t *free_slots;
+    size_t nslots, cap, nfree;
+} pairing;
+
+/* Opens the invocation op (at position pos) for its process and returns
+ * it (valid until the next pairing call), its value and notes unset. When
+ * the process had one open already, that one never completes: it is moved
+ * to *dropped and true returned through *had (the caller releases it). */
+open_op *pairing_invoke(pairing *p, const hist_op *op, int64_t pos, open_op *dropped,
+                        bool *had);
+
+/* Ends the invocation process has open for a completion: moves it to
+ * *inv (the caller releases it) and returns true; false when none. */
+bool pairing_complete(pairing *p, int64_t process, open_op *inv);
+
+/* Returns the invocation process has open, or NULL. */
+const open_op *pairing_open(const pairing *p, int64_t process);
+
+void open_op_release(open_op *o);
+void pairing_free(pairing *p);
+
+#endif
