@@ -14,12 +14,18 @@
  * A read made of one SELECT per account ({"per_account": true} in its
  * invocation) takes a snapshot per statement at read committed, so a
  * wrong total there is read skew, which that level allows: it is listed
- * as read-skew and does not make the verdict invalid. */
+ * as read-skew and does not make the verdict invalid.
+ *
+ * Fed one record at a time (feed.h): whether accounts come and go and
+ * whether overdrafts are refused can be learnt from any record, also after
+ * a read, so every read is tallied under each of the four combinations and
+ * the verdict takes the one the records so far say. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "feed.h"
 #include "register_internal.h"
 
 #include "../sqlbuf.h"
@@ -31,17 +37,29 @@ static const char *const RULE_NAMES[B_RULES] = {
     "unexpected-key", "missing-key", "nil-balance", "wrong-total", "negative-value", "read-skew",
 };
 
+/* One ok read kept for an explanation (its value referenced). */
+typedef struct read_ref {
+    int64_t index, process;
+    json_object *value;
+} read_ref;
+
 /* What one rule saw over the history: the first, the last and the worst
- * offending read (history positions) with its badness. */
+ * offending read with its badness. */
 typedef struct rule_tally {
     size_t count;
-    size_t first, last, worst;
+    read_ref first, last, worst;
     double worst_badness;
     int64_t lowest, highest; /* the extreme totals read */
 } rule_tally;
 
-typedef struct bank_state {
-    json_object *accounts; /* the first ok read: id -> balance */
+/* The combinations of what the operations say: accounts come and go
+ * (bit 1), overdrafts are refused (bit 0). */
+#define VIEWS 4
+
+struct bank_state {
+    int64_t pos;           /* records fed */
+    pairing pairs;         /* open invocations; a: a read of one SELECT per account */
+    json_object *accounts; /* the first ok read: id -> balance (referenced) */
     int64_t total;
     size_t naccounts;
     bool contention;       /* accounts come and go */
@@ -49,67 +67,85 @@ typedef struct bank_state {
     bool skew_allowed;     /* read committed: per-account reads may skew */
     size_t reads, malformed, transfers_ok, transfers_failed, transfers_unknown,
         transfers_invoked;
-    rule_tally tally[B_RULES];
-} bank_state;
+    rule_tally tally[VIEWS][B_RULES];
+};
 
-/* Returns the rule an ok read (its value) breaks, or -1; *badness says by
- * how much and *sum is its total. per_account: the read was several
- * statements. */
-static int judge_read(const bank_state *s, json_object *read, bool per_account,
-                      double *badness, int64_t *sum)
+/* What a read shows, before any rule judges it. */
+typedef struct read_facts {
+    size_t unexpected, nils, present;
+    int64_t negatives, sum;
+} read_facts;
+
+static read_facts read_facts_of(const bank_state *s, json_object *read)
 {
-    size_t unexpected = 0, nils = 0, present = 0;
-    int64_t negatives = 0;
-    *sum = 0;
+    read_facts f = {0};
     json_object_object_foreach(read, id, balance) {
         if (json_object_object_get_ex(s->accounts, id, NULL))
-            present++;
+            f.present++;
         else
-            unexpected++;
+            f.unexpected++;
         int64_t b;
         if (!check_json_int(balance, &b)) {
-            nils++;
+            f.nils++;
             continue;
         }
-        *sum += b;
+        f.sum += b;
         if (b < 0)
-            negatives += b;
+            f.negatives += b;
     }
-    if (!s->contention && unexpected) {
-        *badness = (double)unexpected;
+    return f;
+}
+
+/* Returns the rule a read showing f breaks, or -1, when accounts come and
+ * go (contention) and overdrafts are refused (reject_negative) or not;
+ * *badness says by how much. per_account: the read was several
+ * statements. */
+static int judge_read(const bank_state *s, const read_facts *f, bool contention,
+                      bool reject_negative, bool per_account, double *badness)
+{
+    if (!contention && f->unexpected) {
+        *badness = (double)f->unexpected;
         return B_UNEXPECTED;
     }
-    if (!s->contention && present < s->naccounts) {
-        *badness = (double)(s->naccounts - present);
+    if (!contention && f->present < s->naccounts) {
+        *badness = (double)(s->naccounts - f->present);
         return B_MISSING;
     }
-    if (nils) {
-        *badness = (double)nils;
+    if (f->nils) {
+        *badness = (double)f->nils;
         return B_NIL;
     }
-    if (*sum != s->total) {
-        *badness = s->total ? fabs((double)(*sum - s->total)) / fabs((double)s->total)
-                            : fabs((double)*sum);
+    if (f->sum != s->total) {
+        *badness = s->total ? fabs((double)(f->sum - s->total)) / fabs((double)s->total)
+                            : fabs((double)f->sum);
         return per_account && s->skew_allowed ? B_SKEW : B_TOTAL;
     }
-    if (s->reject_negative && negatives < 0) {
-        *badness = (double)-negatives;
+    if (reject_negative && f->negatives < 0) {
+        *badness = (double)-f->negatives;
         return B_NEGATIVE;
     }
     return -1;
 }
 
-static void tally(rule_tally *t, size_t pos, double badness, int64_t sum)
+static void ref_set(read_ref *r, const hist_op *op)
+{
+    json_object_get(op->value);
+    json_object_put(r->value);
+    *r = (read_ref){op->index, op->process, op->value};
+}
+
+static void tally(rule_tally *t, const hist_op *op, double badness, int64_t sum)
 {
     if (t->count == 0) {
-        t->first = t->worst = pos;
+        ref_set(&t->first, op);
+        ref_set(&t->worst, op);
         t->worst_badness = badness;
         t->lowest = t->highest = sum;
     }
     t->count++;
-    t->last = pos;
+    ref_set(&t->last, op);
     if (badness > t->worst_badness) {
-        t->worst = pos;
+        ref_set(&t->worst, op);
         t->worst_badness = badness;
     }
     t->lowest = MIN(t->lowest, sum);
@@ -125,44 +161,40 @@ static bool refuses_negative(const hist_op *op)
            json_object_is_type(v, json_type_boolean) && !json_object_get_boolean(v);
 }
 
-/* Looks at the operations that say how the checker must judge. */
-static void scan_ops(const history *h, bank_state *s)
+/* Looks at what an operation says about how the checker must judge. */
+static void scan_op(bank_state *s, const hist_op *op)
 {
-    for (size_t i = 0; i < h->n; i++) {
-        const hist_op *op = &h->ops[i];
-        bool transfer = strcmp(op->f, "transfer") == 0;
-        bool insert = strcmp(op->f, "insert-account") == 0;
-        if (insert || strcmp(op->f, "delete-account") == 0)
-            s->contention = true;
-        if ((transfer || insert) && refuses_negative(op))
-            s->reject_negative = true;
-        if (transfer) {
-            s->transfers_invoked += op->type == H_INVOKE;
-            s->transfers_ok += op->type == H_OK;
-            s->transfers_failed += op->type == H_FAIL;
-            s->transfers_unknown += op->type == H_INFO;
-        }
+    bool transfer = strcmp(op->f, "transfer") == 0;
+    bool insert = strcmp(op->f, "insert-account") == 0;
+    if (insert || strcmp(op->f, "delete-account") == 0)
+        s->contention = true;
+    if ((transfer || insert) && refuses_negative(op))
+        s->reject_negative = true;
+    if (transfer) {
+        s->transfers_invoked += op->type == H_INVOKE;
+        s->transfers_ok += op->type == H_OK;
+        s->transfers_failed += op->type == H_FAIL;
+        s->transfers_unknown += op->type == H_INFO;
     }
 }
 
-/* True when the read invoked at position inv was one SELECT per account. */
-static bool per_account_read(const history *h, int64_t inv)
+/* True when an invocation is a read of one SELECT per account. */
+static bool per_account_read(const hist_op *inv)
 {
     json_object *v;
-    return inv >= 0 && json_object_is_type(h->ops[inv].value, json_type_object) &&
-           json_object_object_get_ex(h->ops[inv].value, "per_account", &v) &&
+    return json_object_is_type(inv->value, json_type_object) &&
+           json_object_object_get_ex(inv->value, "per_account", &v) &&
            json_object_get_boolean(v);
 }
 
-static void describe_read(sqlbuf *b, const history *h, size_t pos)
+static void describe_read(sqlbuf *b, const read_ref *r)
 {
-    const hist_op *op = &h->ops[pos];
     sb_printf(b, "read %s (index %lld, process %lld)",
-              json_object_to_json_string_ext(op->value, JSON_C_TO_STRING_PLAIN),
-              (long long)op->index, (long long)op->process);
+              json_object_to_json_string_ext(r->value, JSON_C_TO_STRING_PLAIN),
+              (long long)r->index, (long long)r->process);
 }
 
-static char *explain(const bank_state *s, const history *h, int rule)
+static char *explain(const bank_state *s, const rule_tally *t, int rule)
 {
     static const char *const WHAT[B_RULES] = {
         "a read showed an account that was never opened",
@@ -173,7 +205,6 @@ static char *explain(const bank_state *s, const history *h, int rule)
         "a read made of one SELECT per account showed a wrong total; read committed takes a "
         "snapshot per statement, so this read skew is allowed there",
     };
-    const rule_tally *t = &s->tally[rule];
     sqlbuf b = SQLBUF_INIT;
     sb_printf(&b, "%s (%zu of %zu reads); accounts %s, total %lld", WHAT[rule], t->count,
               s->reads, json_object_to_json_string_ext(s->accounts, JSON_C_TO_STRING_PLAIN),
@@ -182,18 +213,18 @@ static char *explain(const bank_state *s, const history *h, int rule)
         sb_printf(&b, "; totals read ranged from %lld to %lld", (long long)t->lowest,
                   (long long)t->highest);
     sb_add(&b, "\nfirst: ");
-    describe_read(&b, h, t->first);
+    describe_read(&b, &t->first);
     sb_add(&b, "\nworst: ");
-    describe_read(&b, h, t->worst);
+    describe_read(&b, &t->worst);
     sb_add(&b, "\nlast:  ");
-    describe_read(&b, h, t->last);
+    describe_read(&b, &t->last);
     return sb_steal(&b);
 }
 
 /* Takes the first ok read as the accounts and total every read must show. */
 static void take_initial(bank_state *s, json_object *read)
 {
-    s->accounts = read;
+    s->accounts = json_object_get(read);
     s->naccounts = (size_t)json_object_object_length(read);
     int64_t b;
     s->total = 0;
@@ -204,11 +235,11 @@ static void take_initial(bank_state *s, json_object *read)
     }
 }
 
-static void judge(bank_state *s, check_result *out)
+static void judge(const bank_state *s, const rule_tally *tally, check_result *out)
 {
     size_t bad = 0;
     for (int r = 0; r < B_RULES; r++)
-        bad += r != B_SKEW ? s->tally[r].count : 0;
+        bad += r != B_SKEW ? tally[r].count : 0;
     if (bad) {
         out->verdict = VERDICT_INVALID;
         out->reason = xstrdup("some reads broke the bank's invariant (see the anomalies)");
@@ -226,51 +257,96 @@ static void judge(bank_state *s, check_result *out)
         out->reason = xstrdup("no transfer was attempted, so the reads had nothing to keep");
     } else {
         out->verdict = VERDICT_VALID;
-        if (s->tally[B_SKEW].count)
+        if (tally[B_SKEW].count)
             out->reason = xstrdup("per-account reads saw read skew, which read committed "
                                   "allows");
     }
 }
 
-int check_bank(const history *h, const check_opts *o, check_result *out)
+bank_state *bank_new(const check_opts *o)
+{
+    bank_state *s = xcalloc(1, sizeof *s);
+    s->skew_allowed = o && o->isolation == ISO_READ_COMMITTED;
+    return s;
+}
+
+void bank_feed(bank_state *s, const hist_op *op)
+{
+    int64_t pos = s->pos++;
+    scan_op(s, op);
+    open_op inv = {0};
+    bool paired = false;
+    if (op->type == H_INVOKE) {
+        open_op *o = pairing_invoke(&s->pairs, op, pos, &inv, &paired);
+        o->a = per_account_read(op);
+        if (paired)
+            open_op_release(&inv);
+        return;
+    }
+    paired = pairing_complete(&s->pairs, op->process, &inv);
+    bool per_account = paired && inv.a;
+    open_op_release(&inv);
+    if (op->type != H_OK || strcmp(op->f, "read") != 0)
+        return;
+    if (!json_object_is_type(op->value, json_type_object)) {
+        s->malformed++;
+        return;
+    }
+    if (!s->accounts)
+        take_initial(s, op->value);
+    s->reads++;
+    read_facts f = read_facts_of(s, op->value);
+    for (int v = 0; v < VIEWS; v++) {
+        double badness;
+        int rule = judge_read(s, &f, v & 2, v & 1, per_account, &badness);
+        if (rule >= 0)
+            tally(&s->tally[v][rule], op, badness, f.sum);
+    }
+}
+
+void bank_result(const bank_state *s, check_result *out)
 {
     memset(out, 0, sizeof *out);
-    bank_state s = {0};
-    s.skew_allowed = o && o->isolation == ISO_READ_COMMITTED;
-    scan_ops(h, &s);
-    int64_t *pair = check_pair_ops(h);
-    for (size_t i = 0; i < h->n; i++) {
-        const hist_op *op = &h->ops[i];
-        if (op->type != H_OK || strcmp(op->f, "read") != 0)
-            continue;
-        if (!json_object_is_type(op->value, json_type_object)) {
-            s.malformed++;
-            continue;
-        }
-        if (!s.accounts)
-            take_initial(&s, op->value);
-        s.reads++;
-        double badness;
-        int64_t sum;
-        int rule = judge_read(&s, op->value, per_account_read(h, pair[i]), &badness, &sum);
-        if (rule >= 0)
-            tally(&s.tally[rule], i, badness, sum);
-    }
-    free(pair);
+    const rule_tally *t = s->tally[(s->contention ? 2 : 0) | (s->reject_negative ? 1 : 0)];
     for (int r = 0; r < B_RULES; r++) {
-        if (!s.tally[r].count)
+        if (!t[r].count)
             continue;
-        char *why = explain(&s, h, r);
+        char *why = explain(s, &t[r], r);
         check_result_add(out, RULE_NAMES[r], why);
-        out->anomalies[out->nanomalies - 1].count = s.tally[r].count;
+        out->anomalies[out->nanomalies - 1].count = t[r].count;
         free(why);
     }
-    judge(&s, out);
+    judge(s, t, out);
     out->stats = xasprintf("%zu ok reads of %zu accounts (total %lld); transfers: %zu ok, %zu "
                            "failed, %zu indeterminate; overdrafts %s%s",
-                           s.reads, s.naccounts, (long long)s.total, s.transfers_ok,
-                           s.transfers_failed, s.transfers_unknown,
-                           s.reject_negative ? "refused" : "allowed",
-                           s.contention ? "; accounts inserted and deleted" : "");
+                           s->reads, s->naccounts, (long long)s->total, s->transfers_ok,
+                           s->transfers_failed, s->transfers_unknown,
+                           s->reject_negative ? "refused" : "allowed",
+                           s->contention ? "; accounts inserted and deleted" : "");
+}
+
+void bank_free(bank_state *s)
+{
+    if (!s)
+        return;
+    for (int v = 0; v < VIEWS; v++) {
+        for (int r = 0; r < B_RULES; r++) {
+            json_object_put(s->tally[v][r].first.value);
+            json_object_put(s->tally[v][r].last.value);
+            json_object_put(s->tally[v][r].worst.value);
+        }
+    }
+    json_object_put(s->accounts);
+    pairing_free(&s->pairs);
+    free(s);
+}
+
+int check_bank(const history *h, const check_opts *o, check_result *out)
+{
+    bank_state *s = bank_new(o);
+    for (size_t i = 0; i < h->n; i++)
+        bank_feed(s, &h->ops[i]);
+    bank_result(s, out);
+    bank_free(s);
     return 0;
 }

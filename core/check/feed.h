@@ -1,7 +1,16 @@
-/* feed.h - reading records one at a time (internal to core/check): a
- * hash map of int64 keys, and pairing of invocations with their
- * completions as records arrive (check_pair_ops does the same over a whole
- * history for the register and append checkers). */
+/* feed.h - checkers fed one record at a time (internal to core/check).
+ *
+ * The bank, counter, set and long-fork checkers keep a state that takes
+ * the records of a history in history order and can give its verdict at
+ * any point without being consumed. The verdict after feeding records
+ * 0..k is the verdict over the history made of those records: check_bank
+ * and the others are exactly new, feed every record, result, free. Where
+ * a rule depends on records that come later (a failed completion, a later
+ * write), the state keeps what it needs to judge again when they arrive.
+ *
+ * Also here: a hash map of int64 keys, and pairing of invocations with
+ * their completions as records arrive (check_pair_ops does the same over
+ * a whole history for the register and append checkers). */
 #ifndef MELEE_CHECK_FEED_H
 #define MELEE_CHECK_FEED_H
 
@@ -63,5 +72,13 @@ const open_op *pairing_open(const pairing *p, int64_t process);
 
 void open_op_release(open_op *o);
 void pairing_free(pairing *p);
+
+/* ---- the fed checkers (same verdicts as check_bank and the others) ---- */
+
+typedef struct bank_state bank_state;
+bank_state *bank_new(const check_opts *o);
+void bank_feed(bank_state *s, const hist_op *op);
+void bank_result(const bank_state *s, check_result *out);
+void bank_free(bank_state *s);
 
 #endif
