@@ -81,4 +81,22 @@ void bank_feed(bank_state *s, const hist_op *op);
 void bank_result(const bank_state *s, check_result *out);
 void bank_free(bank_state *s);
 
+typedef struct counter_state counter_state;
+counter_state *counter_new(const check_opts *o);
+void counter_feed(counter_state *s, const hist_op *op);
+void counter_result(const counter_state *s, check_result *out);
+void counter_free(counter_state *s);
+
+typedef struct set_state set_state;
+set_state *set_new(const check_opts *o);
+void set_feed(set_state *s, const hist_op *op);
+void set_result(const set_state *s, check_result *out);
+void set_free(set_state *s);
+
+typedef struct long_fork_state long_fork_state;
+long_fork_state *long_fork_new(const check_opts *o);
+void long_fork_feed(long_fork_state *s, const hist_op *op);
+void long_fork_result(const long_fork_state *s, check_result *out);
+void long_fork_free(long_fork_state *s);
+
 #endif
