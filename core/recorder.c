@@ -8,9 +8,11 @@
 #include "util.h"
 
 /* Workers append to `pending` under `mu` (a short critical section: one
- * file write and one array append). The checker drains pending into
- * `checked`, which only it touches, and checks that copy without any lock
- * workers wait on. */
+ * file write and one array append). The checker thread drains pending
+ * without any lock workers wait on: a checker fed one record at a time
+ * (bank, counter, ...) takes the new records and lets them go, so its
+ * cost follows the new records and its memory its own state; the others
+ * keep every record in `checked` and check it whole at intervals. */
 struct recorder {
     char *checker;
     check_opts opts;
@@ -18,7 +20,9 @@ struct recorder {
     history pending;
     int64_t next_index;
     hist_writer *file;
-    history checked;           /* the checker's own copy (checker thread, then finish) */
+    check_stream *stream;      /* the fed checker, or NULL (checker thread, then finish) */
+    history checked;           /* the whole history when there is no stream (same) */
+    uint64_t fed_ops;          /* records given to the stream */
     pthread_mutex_t result_mu; /* guards result, checked_at, checked_ops, have_result */
     check_result result;
     bool have_result;
@@ -38,6 +42,7 @@ recorder *recorder_new(const char *checker, isolation iso, const char *path, cha
     recorder *rc = xcalloc(1, sizeof *rc);
     rc->checker = xstrdup(checker);
     rc->opts = check_opts_default(iso);
+    rc->stream = check_stream_new(checker, &rc->opts);
     pthread_mutex_init(&rc->mu, NULL);
     pthread_mutex_init(&rc->result_mu, NULL);
     pthread_mutex_init(&rc->stop_mu, NULL);
@@ -68,13 +73,21 @@ void recorder_add(recorder *rc, int64_t process, hist_type type, const char *f,
     pthread_mutex_unlock(&rc->mu);
 }
 
-/* Moves what workers recorded since the last drain into rc->checked. */
+/* Takes what workers recorded since the last drain: feeds it to the
+ * stream and frees it, or moves it into rc->checked. */
 static void drain(recorder *rc)
 {
     pthread_mutex_lock(&rc->mu);
     history batch = rc->pending;
     memset(&rc->pending, 0, sizeof rc->pending);
     pthread_mutex_unlock(&rc->mu);
+    if (rc->stream) {
+        for (size_t i = 0; i < batch.n; i++)
+            check_stream_feed(rc->stream, &batch.ops[i]);
+        rc->fed_ops += batch.n;
+        history_free(&batch);
+        return;
+    }
     for (size_t i = 0; i < batch.n; i++)
         history_append(&rc->checked, &batch.ops[i]);
     free(batch.ops); /* the values moved to rc->checked */
@@ -86,7 +99,9 @@ static void check_now(recorder *rc)
     check_result res;
     memset(&res, 0, sizeof res);
     char *err = NULL;
-    if (check_history(&rc->checked, rc->checker, &rc->opts, &res, &err) != 0) {
+    if (rc->stream) {
+        check_stream_result(rc->stream, &res);
+    } else if (check_history(&rc->checked, rc->checker, &rc->opts, &res, &err) != 0) {
         res.verdict = VERDICT_UNKNOWN;
         res.reason = err ? err : xstrdup("checker failed");
         err = NULL;
@@ -98,7 +113,7 @@ static void check_now(recorder *rc)
     rc->result = res;
     rc->have_result = true;
     rc->checked_at = (double)(now_us() - rc->t0) / 1e6;
-    rc->checked_ops = rc->checked.n;
+    rc->checked_ops = rc->stream ? rc->fed_ops : rc->checked.n;
     pthread_mutex_unlock(&rc->result_mu);
 }
 
@@ -123,7 +138,7 @@ static void *checker_main(void *arg)
 
 void recorder_start(recorder *rc, double interval_s)
 {
-    rc->interval_s = interval_s < 1 ? 1 : interval_s;
+    rc->interval_s = interval_s < 1 || rc->stream ? 1 : interval_s;
     rc->started = pthread_create(&rc->thread, NULL, checker_main, rc) == 0;
 }
 
@@ -192,6 +207,7 @@ void recorder_free(recorder *rc)
         check_result_free(&rc->result);
     history_free(&rc->pending);
     history_free(&rc->checked);
+    check_stream_free(rc->stream);
     if (rc->file)
         hist_writer_close(rc->file);
     free(rc->checker);

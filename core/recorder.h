@@ -2,7 +2,9 @@
  *
  * Workers record invocations and completions; the recorder numbers them,
  * keeps them in memory, writes them to the history file (flushed, 0600)
- * and a background thread re-checks the history at intervals. */
+ * and a background thread checks it as it grows: checkers fed one record
+ * at a time take the new records every second, the others re-check the
+ * whole history at intervals. */
 #ifndef MELEE_RECORDER_H
 #define MELEE_RECORDER_H
 
@@ -20,7 +22,8 @@ typedef struct recorder recorder;
  * *err set when the file cannot be created. */
 recorder *recorder_new(const char *checker, isolation iso, const char *path, char **err);
 
-/* Starts the background checker, re-checking every interval_s seconds. */
+/* Starts the background checker: a fed checker takes the new records
+ * every second, a whole-history one re-checks every interval_s seconds. */
 void recorder_start(recorder *rc, double interval_s);
 
 /* Records one operation (value borrowed, deep-copied). Thread-safe. */

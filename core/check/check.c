@@ -5,22 +5,61 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feed.h"
+
 #include "../util.h"
+
+/* The fed interface of a checker that takes records one at a time. */
+typedef struct feeder {
+    void *(*make)(const check_opts *o);
+    void (*feed)(void *state, const hist_op *op);
+    void (*result)(const void *state, check_result *out);
+    void (*release)(void *state);
+} feeder;
+
+/* Typed fed checkers seen through the untyped feeder interface. */
+#define FEEDER(name, type)                                                                  \
+    static void *name##_make(const check_opts *o) { return name##_new(o); }                \
+    static void name##_feed_any(void *s, const hist_op *op) { name##_feed((type *)s, op); } \
+    static void name##_result_any(const void *s, check_result *out)                         \
+    {                                                                                       \
+        name##_result((const type *)s, out);                                                \
+    }                                                                                       \
+    static void name##_release(void *s) { name##_free((type *)s); }                         \
+    static const feeder name##_feeder = {name##_make, name##_feed_any, name##_result_any,   \
+                                         name##_release};
+
+FEEDER(bank, bank_state)
+FEEDER(counter, counter_state)
 
 typedef struct checker_row {
     const char *workload;
     int (*check)(const history *h, const check_opts *o, check_result *out);
+    const feeder *fed; /* NULL: the checker needs the whole history */
 } checker_row;
 
 static const checker_row CHECKERS[] = {
-    {"bank", check_bank},
-    {"counter", check_counter},
-    {"set", check_set},
-    {"long-fork", check_long_fork},
-    {"register", check_register},
-    {"append", check_append},
-    {"default-value", check_default_value},
+    {"bank", check_bank, &bank_feeder},
+    {"counter", check_counter, &counter_feeder},
+    {"set", check_set, NULL},
+    {"long-fork", check_long_fork, NULL},
+    {"register", check_register, NULL},
+    {"append", check_append, NULL},
+    {"default-value", check_default_value, NULL},
 };
+
+struct check_stream {
+    const feeder *fed;
+    void *state;
+};
+
+static const checker_row *checker_of(const char *workload)
+{
+    for (size_t i = 0; workload && i < ARRAY_LEN(CHECKERS); i++)
+        if (strcmp(CHECKERS[i].workload, workload) == 0)
+            return &CHECKERS[i];
+    return NULL;
+}
 
 static const char *const VERDICT_NAMES[] = {"valid", "invalid", "unknown"};
 
@@ -42,29 +81,62 @@ const char *check_workload_names(void)
 
 bool check_workload_known(const char *workload)
 {
-    for (size_t i = 0; workload && i < ARRAY_LEN(CHECKERS); i++)
-        if (strcmp(CHECKERS[i].workload, workload) == 0)
-            return true;
-    return false;
+    return checker_of(workload) != NULL;
+}
+
+/* o with the defaults filled in. */
+static check_opts opts_or_defaults(const check_opts *o)
+{
+    check_opts d = *o;
+    if (d.time_budget_s <= 0)
+        d.time_budget_s = 1.0;
+    if (d.threads <= 0)
+        d.threads = 2;
+    return d;
 }
 
 int check_history(const history *h, const char *workload, const check_opts *o,
                   check_result *out, char **err)
 {
     memset(out, 0, sizeof *out);
-    for (size_t i = 0; i < ARRAY_LEN(CHECKERS); i++) {
-        if (strcmp(CHECKERS[i].workload, workload) != 0)
-            continue;
-        check_opts d = *o;
-        if (d.time_budget_s <= 0)
-            d.time_budget_s = 1.0;
-        if (d.threads <= 0)
-            d.threads = 2;
-        return CHECKERS[i].check(h, &d, out);
+    const checker_row *row = checker_of(workload);
+    if (!row) {
+        *err = xasprintf("no checker for workload '%s' (there are: %s)", workload,
+                         check_workload_names());
+        return -1;
     }
-    *err = xasprintf("no checker for workload '%s' (there are: %s)", workload,
-                     check_workload_names());
-    return -1;
+    check_opts d = opts_or_defaults(o);
+    return row->check(h, &d, out);
+}
+
+check_stream *check_stream_new(const char *workload, const check_opts *o)
+{
+    const checker_row *row = checker_of(workload);
+    if (!row || !row->fed)
+        return NULL;
+    check_opts d = opts_or_defaults(o);
+    check_stream *s = xcalloc(1, sizeof *s);
+    s->fed = row->fed;
+    s->state = row->fed->make(&d);
+    return s;
+}
+
+void check_stream_feed(check_stream *s, const hist_op *op)
+{
+    s->fed->feed(s->state, op);
+}
+
+void check_stream_result(const check_stream *s, check_result *out)
+{
+    s->fed->result(s->state, out);
+}
+
+void check_stream_free(check_stream *s)
+{
+    if (!s)
+        return;
+    s->fed->release(s->state);
+    free(s);
 }
 
 void check_result_add(check_result *r, const char *type, const char *example)

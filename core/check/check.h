@@ -49,6 +49,25 @@ check_opts check_opts_default(isolation iso);
 int check_history(const history *h, const char *workload, const check_opts *o,
                   check_result *out, char **err);
 
+/* A checker fed one record at a time, for live runs: after records 0..k
+ * its result is the verdict over the history made of those records, and
+ * asking for it consumes nothing. */
+typedef struct check_stream check_stream;
+
+/* Returns a stream for workload's checker (free with check_stream_free),
+ * or NULL when that checker needs the whole history (register, append,
+ * default-value) or there is none. */
+check_stream *check_stream_new(const char *workload, const check_opts *o);
+
+/* Feeds the next record (borrowed: the stream copies or references what
+ * it keeps, so the caller may free op afterwards). */
+void check_stream_feed(check_stream *s, const hist_op *op);
+
+/* Fills *out with the verdict so far (free with check_result_free). */
+void check_stream_result(const check_stream *s, check_result *out);
+
+void check_stream_free(check_stream *s);
+
 /* Returns the checker names, comma-separated, for messages. */
 const char *check_workload_names(void);
 
