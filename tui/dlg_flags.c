@@ -279,14 +279,7 @@ void flags_draw(console *c)
     }
     int rows = end - y;
     d->page = rows;
-    if (d->sel < d->top)
-        d->top = d->sel;
-    if (d->sel >= d->top + rows)
-        d->top = d->sel - rows + 1;
-    if (d->top > (int)d->n - rows)
-        d->top = (int)d->n - rows;
-    if (d->top < 0)
-        d->top = 0;
+    d->top = scroll_top(d->top, d->sel, rows, (int)d->n);
     for (int i = 0; i < rows && (size_t)(d->top + i) < d->n; i++)
         draw_row(c, y + i, in, (size_t)(d->top + i), d->top + i == d->sel, name_w);
 }

@@ -263,14 +263,7 @@ void weights_draw(console *c)
     y++;
     int rows = end - y;
     d->page = rows;
-    if (d->sel < d->top)
-        d->top = d->sel;
-    if (d->sel >= d->top + rows)
-        d->top = d->sel - rows + 1;
-    if (d->top > (int)d->nrows - rows)
-        d->top = (int)d->nrows - rows;
-    if (d->top < 0)
-        d->top = 0;
+    d->top = scroll_top(d->top, d->sel, rows, (int)d->nrows);
     for (int i = 0; i < rows && (size_t)(d->top + i) < d->nrows; i++)
         draw_row(c, y + i, in, d->rows[d->top + i], d->top + i == d->sel, show, action_w);
     if (!d->nrows && rows > 0)

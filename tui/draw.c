@@ -41,6 +41,17 @@ static const char *next_char(const char *s, size_t *bytes, int *cols, bool utf8)
     return "?";
 }
 
+int scroll_top(int top, int sel, int rows, int n)
+{
+    if (sel >= 0 && sel < top)
+        top = sel;
+    if (sel >= top + rows)
+        top = sel - rows + 1;
+    if (top > n - rows)
+        top = n - rows;
+    return top < 0 ? 0 : top;
+}
+
 int text_width(const char *s)
 {
     bool utf8 = theme_glyphs()->utf8;

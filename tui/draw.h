@@ -61,6 +61,11 @@ void draw_box(rect b, const char *title);
 /* Returns a rectangle of up to w x h centred on the screen, shrunk to fit. */
 rect rect_centered(int w, int h);
 
+/* Returns the first of n rows to show in a window of rows lines so that
+ * row sel is visible (sel < 0: none selected), moving the old top as
+ * little as possible and never leaving lines empty that rows could fill. */
+int scroll_top(int top, int sel, int rows, int n);
+
 /* Returns the display width of s (as draw_text would draw it). */
 int text_width(const char *s);
 

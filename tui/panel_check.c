@@ -42,12 +42,7 @@ void check_draw(console *c, rect a)
         v->sel = (int)k->nanomalies - 1;
     if (v->sel < 0)
         v->sel = 0;
-    if (v->sel < v->top)
-        v->top = v->sel;
-    if (v->sel >= v->top + rows)
-        v->top = v->sel - rows + 1;
-    if (v->top < 0)
-        v->top = 0;
+    v->top = scroll_top(v->top, v->sel, rows, (int)k->nanomalies);
     if (!k->nanomalies && rows > 0 && k->stats[0] && k->reason[0])
         draw_text(y, a.x, a.w, R_DIM, k->stats, true);
     for (int i = 0; i < rows && (size_t)(v->top + i) < k->nanomalies; i++) {

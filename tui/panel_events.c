@@ -99,16 +99,7 @@ static void draw_flat(console *c, int y, int rows, rect a)
     bool pin = false;
     for (int pass = 0; pass < 2; pass++) {
         int r = rows - (pin ? 1 : 0);
-        if (sel < 0)
-            v->top = (int)n - r;
-        if (follow_sel < v->top)
-            v->top = (int)follow_sel;
-        if (follow_sel >= v->top + r)
-            v->top = (int)follow_sel - r + 1;
-        if (v->top > (int)n - r)
-            v->top = (int)n - r;
-        if (v->top < 0)
-            v->top = 0;
+        v->top = scroll_top(sel < 0 ? (int)n - r : v->top, (int)follow_sel, r, (int)n);
         if (pin || hide || rows < 4 || !finding_off_screen(c, v->top, r, n))
             break;
         pin = true;
@@ -146,14 +137,7 @@ static void draw_grouped(console *c, int y, int rows, rect a)
         v->sel_group = (int)shown - 1;
     if (v->sel_group < 0)
         v->sel_group = 0;
-    if (v->sel_group < v->top)
-        v->top = v->sel_group;
-    if (v->sel_group >= v->top + rows)
-        v->top = v->sel_group - rows + 1;
-    if (v->top > (int)shown - rows)
-        v->top = (int)shown - rows;
-    if (v->top < 0)
-        v->top = 0;
+    v->top = scroll_top(v->top, v->sel_group, rows, (int)shown);
     int end = a.x + a.w;
     for (int i = 0; i < rows && (size_t)(v->top + i) < shown; i++) {
         const ev_group *g = &c->ev.groups[v->group_order[v->top + i]];

@@ -301,14 +301,7 @@ void threads_draw(console *c, rect a)
     }
     tv->page = rows;
     int sel = find_row(tv, tv->sel_id);
-    if (sel >= 0 && sel < tv->top)
-        tv->top = sel;
-    if (sel >= tv->top + rows)
-        tv->top = sel - rows + 1;
-    if (tv->top > tv->norder - rows)
-        tv->top = tv->norder - rows;
-    if (tv->top < 0)
-        tv->top = 0;
+    tv->top = scroll_top(tv->top, sel, rows, tv->norder);
     for (int i = 0; i < rows && tv->top + i < tv->norder; i++)
         draw_row(c, y + i, a, tv->order[tv->top + i], show, sql_w);
     if (tv->norder == 0 && rows > 0)

@@ -3,6 +3,7 @@
 set -u
 MELEE=${MELEE:-$(pwd)/build/melee}
 ROOT=${MELEE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BUILD=${BUILD:-$ROOT/build}
 [ -x "$MELEE" ] || { echo "skip: $MELEE is not built"; exit 77; }
 TMP=$(mktemp -d /tmp/melee-test.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
