@@ -73,7 +73,13 @@ const open_op *pairing_open(const pairing *p, int64_t process);
 void open_op_release(open_op *o);
 void pairing_free(pairing *p);
 
-/* ---- the fed checkers (same verdicts as check_bank and the others) ---- */
+/* ---- the fed checkers (same verdicts as check_bank and the others) ----
+ *
+ * X_new returns a state the caller frees with X_free (o is not kept).
+ * X_feed takes the next record; what the state needs of it is copied or
+ * its value referenced, so op may go. X_result fills *out (the caller
+ * frees it with check_result_free) with the verdict over the records fed
+ * so far, changing nothing. */
 
 typedef struct bank_state bank_state;
 bank_state *bank_new(const check_opts *o);

@@ -26,11 +26,22 @@
  * The final-read view (Jepsen's classic set checker) looks at the last ok
  * read only: acknowledged adds it lacks (counted only when they were
  * acknowledged before it began, so a mid-run check does not cry wolf) and
- * indeterminate adds it shows (recovered). */
+ * indeterminate adds it shows (recovered).
+ *
+ * Fed one record at a time (feed.h), the state keeps per element the
+ * position, index and time of the records the rules and examples name,
+ * since the records themselves are gone. An ok read marks every element it
+ * lacks absent; an element first seen later was absent from all the ok
+ * reads before, so it starts with the latest of their invocations as
+ * last-absent. An add's outcome is learnt at its completion: until then,
+ * and for good when its process invokes again first, it is indeterminate.
+ * The result classifies the elements in value order without changing the
+ * state; duplicates, found as reads arrive, are listed first. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "feed.h"
 #include "register_internal.h"
 
 #include "../sqlbuf.h"
@@ -38,27 +49,42 @@
 
 #define NONE (-1)
 
+/* A record: its position in the history (NONE: no such record), with the
+ * index and time it carried, for the examples and the latencies. */
+typedef struct mark {
+    int64_t pos, index, time;
+} mark;
+
+static const mark NO_MARK = {NONE, -1, 0};
+
 typedef struct elem_state {
     int64_t value;
-    int64_t add_invoke;    /* position of its add's invocation, NONE: never added */
+    mark add_invoke;       /* its add's invocation; pos NONE: never added */
     int64_t adds;          /* add invocations seen */
     hist_type add_outcome; /* H_INFO also when the add never completed */
-    int64_t known;         /* position of the first completion showing it exists */
-    int64_t first_read;    /* completion position of the first ok read showing it */
-    int64_t last_present;  /* read invocation positions */
-    int64_t last_absent;
+    mark known;            /* the first completion showing it exists */
+    mark first_read;       /* the completion of the first ok read showing it */
+    mark last_present;     /* read invocations */
+    mark last_absent;
     size_t seen_in;        /* the last read it was found in (a read number) */
-    bool in_final;         /* present in the last ok read */
 } elem_state;
 
-typedef struct set_state {
-    elem_state *e;
-    size_t n;
+struct set_state {
+    int64_t pos;            /* records fed */
+    pairing pairs;          /* open invocations; b: 1 for an element's first add,
+                             * a: that element (position in e) */
+    imap at;                /* element value -> position in e */
+    elem_state *e;          /* in order of first appearance */
+    size_t n, cap;
     size_t reads, adds, malformed;
-    int64_t final_read;     /* position of the last ok read's completion */
-    int64_t final_invoke;   /* and of its invocation */
+    mark read_invoked;      /* the latest invocation of an ok read: every element
+                             * first seen after it was absent from all reads so far */
+    mark final_read;        /* the last ok read's completion */
+    mark final_invoke;      /* and its invocation */
     int64_t twice_added;    /* an element added twice, or NONE */
-} set_state;
+    size_t duplicates;      /* repeats of an element within one read; the first: */
+    int64_t dup_value, dup_index;
+};
 
 static int cmp_i64(const void *a, const void *b)
 {
@@ -66,17 +92,9 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static elem_state *find(const set_state *s, int64_t v)
+static mark mark_of(const hist_op *op, int64_t pos)
 {
-    size_t lo = 0, hi = s->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->e[mid].value < v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < s->n && s->e[lo].value == v ? &s->e[lo] : NULL;
+    return (mark){pos, op->index, op->time};
 }
 
 static bool is_add(const hist_op *op)
@@ -89,108 +107,126 @@ static bool is_ok_read(const hist_op *op)
     return op->type == H_OK && strcmp(op->f, "read") == 0;
 }
 
-/* Collects every element added or read, sorted and unique. */
-static void collect(const history *h, set_state *s)
+/* Returns the position in s->e of element v, new when first seen. */
+static size_t elem_of(set_state *s, int64_t v)
 {
-    int64_t *vals = NULL;
-    size_t n = 0, cap = 0;
-    for (size_t i = 0; i < h->n; i++) {
-        const hist_op *op = &h->ops[i];
-        bool add = is_add(op) && op->type == H_INVOKE, read = is_ok_read(op);
-        size_t k = read ? check_json_len(op->value) : add;
-        for (size_t j = 0; j < k; j++) {
-            int64_t v;
-            if (!check_json_int(read ? check_json_at(op->value, j) : op->value, &v))
-                continue;
-            if (n == cap) {
-                cap = cap ? cap * 2 : 1024;
-                vals = xrealloc(vals, cap * sizeof *vals);
-            }
-            vals[n++] = v;
-        }
+    int64_t k;
+    if (imap_get(&s->at, v, &k))
+        return (size_t)k;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 1024;
+        s->e = xrealloc(s->e, s->cap * sizeof *s->e);
     }
-    qsort(vals, n, sizeof *vals, cmp_i64);
-    s->e = xcalloc(n ? n : 1, sizeof *s->e);
-    for (size_t i = 0; i < n; i++) {
-        if (s->n && s->e[s->n - 1].value == vals[i])
-            continue;
-        s->e[s->n++] = (elem_state){.value = vals[i], .add_invoke = NONE, .add_outcome = H_INFO,
-                                    .known = NONE, .first_read = NONE, .last_present = NONE,
-                                    .last_absent = NONE};
-    }
-    free(vals);
+    s->e[s->n] = (elem_state){.value = v, .add_invoke = NO_MARK, .add_outcome = H_INFO,
+                              .known = NO_MARK, .first_read = NO_MARK,
+                              .last_present = NO_MARK, .last_absent = s->read_invoked};
+    imap_put(&s->at, v, (int64_t)s->n);
+    return s->n++;
 }
 
-static void note_known(elem_state *e, int64_t pos)
+static void note_known(elem_state *e, mark m)
 {
-    if (e->known == NONE || pos < e->known)
-        e->known = pos;
+    if (e->known.pos == NONE || m.pos < e->known.pos)
+        e->known = m;
 }
 
-/* Applies one ok read (completion at pos, invoked at inv). */
-static void apply_read(const history *h, set_state *s, size_t pos, int64_t inv,
-                       check_result *out)
+/* Makes *m the later of *m and x. */
+static void later(mark *m, mark x)
 {
-    json_object *list = h->ops[pos].value;
+    if (x.pos > m->pos)
+        *m = x;
+}
+
+/* An add invocation (open as o): the element's first add waits for its
+ * completion to say whether it happened. */
+static void add_invoked(set_state *s, open_op *o, const hist_op *op, int64_t pos)
+{
+    int64_t v;
+    if (!check_json_int(op->value, &v)) {
+        s->malformed++;
+        return;
+    }
+    size_t k = elem_of(s, v);
+    elem_state *e = &s->e[k];
+    s->adds++;
+    if (e->adds++) {
+        if (s->twice_added == NONE)
+            s->twice_added = v;
+        return;
+    }
+    e->add_invoke = mark_of(op, pos);
+    o->a = (int64_t)k;
+    o->b = 1;
+}
+
+/* Applies one ok read (completion op at pos, invoked at inv). */
+static void read_ok(set_state *s, const hist_op *op, int64_t pos, mark inv)
+{
+    if (!json_object_is_type(op->value, json_type_array)) {
+        s->malformed++;
+        return;
+    }
+    s->final_invoke = inv;
     size_t stamp = ++s->reads;
-    size_t len = check_json_len(list);
+    size_t len = check_json_len(op->value);
     for (size_t j = 0; j < len; j++) {
         int64_t v;
-        elem_state *e;
-        if (!check_json_int(check_json_at(list, j), &v) || !(e = find(s, v))) {
+        if (!check_json_int(check_json_at(op->value, j), &v)) {
             s->malformed++;
             continue;
         }
-        if (e->seen_in == stamp) {
-            char *why = xasprintf("element %lld appears twice in the read at index %lld",
-                                  (long long)v, (long long)h->ops[pos].index);
-            check_result_add(out, "duplicate", why);
-            free(why);
+        size_t k = elem_of(s, v); /* may move s->e */
+        elem_state *e = &s->e[k];
+        if (e->seen_in == stamp && s->duplicates++ == 0) {
+            s->dup_value = v;
+            s->dup_index = op->index;
         }
         e->seen_in = stamp;
-        e->last_present = MAX(e->last_present, inv);
-        if (e->first_read == NONE)
-            e->first_read = (int64_t)pos;
-        note_known(e, (int64_t)pos);
+        later(&e->last_present, inv);
+        if (e->first_read.pos == NONE)
+            e->first_read = mark_of(op, pos);
+        note_known(e, mark_of(op, pos));
     }
     for (size_t k = 0; k < s->n; k++)
         if (s->e[k].seen_in != stamp)
-            s->e[k].last_absent = MAX(s->e[k].last_absent, inv);
+            later(&s->e[k].last_absent, inv);
+    later(&s->read_invoked, inv);
+    s->final_read = mark_of(op, pos);
 }
 
-static void walk(const history *h, set_state *s, const int64_t *pair, check_result *out)
+set_state *set_new(const check_opts *o)
 {
-    for (size_t i = 0; i < h->n; i++) {
-        const hist_op *op = &h->ops[i];
-        int64_t v;
-        elem_state *e;
-        if (is_add(op) && op->type == H_INVOKE) {
-            if (!check_json_int(op->value, &v) || !(e = find(s, v))) {
-                s->malformed++;
-                continue;
-            }
-            s->adds++;
-            if (e->adds++) {
-                if (s->twice_added == NONE)
-                    s->twice_added = v;
-                continue;
-            }
-            e->add_invoke = (int64_t)i;
-            e->add_outcome = pair[i] >= 0 ? h->ops[pair[i]].type : H_INFO;
-            if (e->add_outcome == H_OK)
-                note_known(e, pair[i]);
-        } else if (is_ok_read(op)) {
-            if (!json_object_is_type(op->value, json_type_array)) {
-                s->malformed++;
-                continue;
-            }
-            s->final_invoke = pair[i] >= 0 ? pair[i] : (int64_t)i;
-            apply_read(h, s, i, s->final_invoke, out);
-            s->final_read = (int64_t)i;
-        }
+    (void)o;
+    set_state *s = xcalloc(1, sizeof *s);
+    s->read_invoked = s->final_read = s->final_invoke = NO_MARK;
+    s->twice_added = NONE;
+    return s;
+}
+
+void set_feed(set_state *s, const hist_op *op)
+{
+    int64_t pos = s->pos++;
+    open_op inv;
+    bool paired;
+    if (op->type == H_INVOKE) {
+        open_op *o = pairing_invoke(&s->pairs, op, pos, &inv, &paired);
+        if (is_add(op))
+            add_invoked(s, o, op, pos);
+        if (paired)
+            open_op_release(&inv); /* never completes: its add stays indeterminate */
+        return;
     }
-    for (size_t k = 0; k < s->n; k++)
-        s->e[k].in_final = s->final_read != NONE && s->e[k].seen_in == s->reads;
+    paired = pairing_complete(&s->pairs, op->process, &inv);
+    if (paired && inv.b) {
+        elem_state *e = &s->e[inv.a];
+        e->add_outcome = op->type;
+        if (op->type == H_OK)
+            note_known(e, mark_of(op, pos));
+    }
+    if (paired)
+        open_op_release(&inv);
+    if (is_ok_read(op))
+        read_ok(s, op, pos, paired ? (mark){inv.pos, inv.index, inv.time} : mark_of(op, pos));
 }
 
 typedef struct quantiles {
@@ -228,44 +264,39 @@ typedef struct set_counts {
     quantiles stable_lat, lost_lat;
 } set_counts;
 
-static long long index_at(const history *h, int64_t pos)
-{
-    return pos >= 0 ? (long long)h->ops[pos].index : -1LL;
-}
-
-static void add_element(check_result *out, const char *type, const history *h,
-                        const elem_state *e, const char *what)
+static void add_element(check_result *out, const char *type, const elem_state *e,
+                        const char *what)
 {
     char *why = xasprintf("element %lld %s: known at index %lld, last read present at index "
                           "%lld, last read absent at index %lld",
-                          (long long)e->value, what, index_at(h, e->known),
-                          index_at(h, e->last_present), index_at(h, e->last_absent));
+                          (long long)e->value, what, (long long)e->known.index,
+                          (long long)e->last_present.index, (long long)e->last_absent.index);
     check_result_add(out, type, why);
     free(why);
 }
 
 /* Records the anomalies of an element that was not (properly) added.
  * Returns true when e was one. */
-static bool misread(const history *h, const elem_state *e, set_counts *c, check_result *out)
+static bool misread(const elem_state *e, set_counts *c, check_result *out)
 {
     char *why = NULL;
     const char *type = "unexpected";
-    if (e->add_invoke == NONE)
+    if (e->add_invoke.pos == NONE)
         why = xasprintf("element %lld was read (first in the read ending at index %lld) but "
-                        "never added", (long long)e->value, index_at(h, e->first_read));
-    else if (e->first_read != NONE && e->first_read < e->add_invoke)
+                        "never added", (long long)e->value, (long long)e->first_read.index);
+    else if (e->first_read.pos != NONE && e->first_read.pos < e->add_invoke.pos)
         why = xasprintf("element %lld was read (in the read ending at index %lld) before its "
                         "add was invoked (index %lld)", (long long)e->value,
-                        index_at(h, e->first_read), index_at(h, e->add_invoke));
+                        (long long)e->first_read.index, (long long)e->add_invoke.index);
     if (why) {
         c->unexpected++;
-    } else if (e->add_outcome == H_FAIL && e->first_read != NONE) {
+    } else if (e->add_outcome == H_FAIL && e->first_read.pos != NONE) {
         type = "aborted-read";
         c->aborted++;
         why = xasprintf("element %lld: its add failed (index %lld), so it definitely did not "
                         "happen, yet the read ending at index %lld showed it",
-                        (long long)e->value, index_at(h, e->add_invoke),
-                        index_at(h, e->first_read));
+                        (long long)e->value, (long long)e->add_invoke.index,
+                        (long long)e->first_read.index);
     }
     if (!why)
         return false;
@@ -274,39 +305,39 @@ static bool misread(const history *h, const elem_state *e, set_counts *c, check_
     return true;
 }
 
-/* Classifies every element and records the anomalies. */
-static void classify(const history *h, const set_state *s, set_counts *c, check_result *out)
+/* Classifies element e and records its anomalies. */
+static void classify(const set_state *s, const elem_state *e, set_counts *c,
+                     check_result *out)
 {
-    for (size_t k = 0; k < s->n; k++) {
-        const elem_state *e = &s->e[k];
-        if (misread(h, e, c, out))
-            continue;
-        c->final_size += e->in_final;
-        if (e->in_final && e->add_outcome != H_OK && e->add_outcome != H_FAIL)
-            c->recovered++;
-        if (!e->in_final && s->final_read != NONE && e->add_outcome == H_OK &&
-            e->known < s->final_invoke)
-            c->final_lost++;
-        int64_t known_t = e->known != NONE ? h->ops[e->known].time : 0;
-        if (e->last_present != NONE && e->last_absent < e->last_present) {
-            c->stable++;
-            bool stale = e->known != NONE && e->known < e->last_absent;
-            q_add(&c->stable_lat, stale ? MAX(h->ops[e->last_absent].time + 1 - known_t, 0) : 0);
-            if (stale) {
-                c->stale++;
-                add_element(out, "stale", h, e,
-                            "was missing from a read begun after it was known, and seen again "
-                            "later");
-            }
-        } else if (e->known != NONE && e->last_absent != NONE && e->known < e->last_absent) {
-            c->lost++;
-            q_add(&c->lost_lat, MAX(h->ops[e->last_absent].time - known_t, 0));
-            add_element(out, "lost", h, e,
-                        "was lost: a read begun after it was known lacked it, and no read "
-                        "begun later had it");
-        } else {
-            c->never_read++;
+    if (misread(e, c, out))
+        return;
+    bool in_final = s->final_read.pos != NONE && e->seen_in == s->reads;
+    c->final_size += in_final;
+    if (in_final && e->add_outcome != H_OK && e->add_outcome != H_FAIL)
+        c->recovered++;
+    if (!in_final && s->final_read.pos != NONE && e->add_outcome == H_OK &&
+        e->known.pos < s->final_invoke.pos)
+        c->final_lost++;
+    int64_t known_t = e->known.pos != NONE ? e->known.time : 0;
+    if (e->last_present.pos != NONE && e->last_absent.pos < e->last_present.pos) {
+        c->stable++;
+        bool stale = e->known.pos != NONE && e->known.pos < e->last_absent.pos;
+        q_add(&c->stable_lat, stale ? MAX(e->last_absent.time + 1 - known_t, 0) : 0);
+        if (stale) {
+            c->stale++;
+            add_element(out, "stale", e,
+                        "was missing from a read begun after it was known, and seen again "
+                        "later");
         }
+    } else if (e->known.pos != NONE && e->last_absent.pos != NONE &&
+               e->known.pos < e->last_absent.pos) {
+        c->lost++;
+        q_add(&c->lost_lat, MAX(e->last_absent.time - known_t, 0));
+        add_element(out, "lost", e,
+                    "was lost: a read begun after it was known lacked it, and no read begun "
+                    "later had it");
+    } else {
+        c->never_read++;
     }
 }
 
@@ -335,38 +366,71 @@ static void judge(const set_state *s, const set_counts *c, check_result *out)
     }
 }
 
-int check_set(const history *h, const check_opts *o, check_result *out)
+static int cmp_elem(const void *a, const void *b)
 {
-    (void)o;
+    return cmp_i64(&(*(const elem_state *const *)a)->value,
+                   &(*(const elem_state *const *)b)->value);
+}
+
+void set_result(const set_state *s, check_result *out)
+{
     memset(out, 0, sizeof *out);
-    set_state s = {.final_read = NONE, .final_invoke = NONE, .twice_added = NONE};
-    collect(h, &s);
-    int64_t *pair = check_pair_ops(h);
-    walk(h, &s, pair, out);
+    if (s->duplicates) {
+        char *why = xasprintf("element %lld appears twice in the read at index %lld",
+                              (long long)s->dup_value, (long long)s->dup_index);
+        check_result_add(out, "duplicate", why);
+        out->anomalies[out->nanomalies - 1].count = s->duplicates;
+        free(why);
+    }
+    /* By value, so that the examples name the least elements. */
+    const elem_state **by_value = xmalloc((s->n ? s->n : 1) * sizeof *by_value);
+    for (size_t k = 0; k < s->n; k++)
+        by_value[k] = &s->e[k];
+    if (s->n)
+        qsort(by_value, s->n, sizeof *by_value, cmp_elem);
     set_counts c = {0};
-    classify(h, &s, &c, out);
-    judge(&s, &c, out);
+    for (size_t k = 0; k < s->n; k++)
+        classify(s, by_value[k], &c, out);
+    free(by_value);
+    judge(s, &c, out);
     sqlbuf b = SQLBUF_INIT;
     sb_printf(&b, "%zu adds attempted, %zu ok reads; %zu stable, %zu lost, %zu never read, %zu "
                   "stale, %zu unexpected, %zu aborted reads; ",
-              s.adds, s.reads, c.stable, c.lost, c.never_read, c.stale, c.unexpected,
+              s->adds, s->reads, c.stable, c.lost, c.never_read, c.stale, c.unexpected,
               c.aborted);
-    if (s.final_read != NONE)
+    if (s->final_read.pos != NONE)
         sb_printf(&b, "final read (index %lld): %zu elements, %zu acknowledged adds missing, "
                       "%zu indeterminate adds recovered; ",
-                  index_at(h, s.final_read), c.final_size, c.final_lost, c.recovered);
+                  (long long)s->final_read.index, c.final_size, c.final_lost, c.recovered);
     sb_add(&b, "stable latency ");
     q_print(&b, &c.stable_lat);
     if (c.lost) {
         sb_add(&b, "; lost latency ");
         q_print(&b, &c.lost_lat);
     }
-    if (s.malformed)
-        sb_printf(&b, "; %zu malformed values skipped", s.malformed);
+    if (s->malformed)
+        sb_printf(&b, "; %zu malformed values skipped", s->malformed);
     out->stats = sb_steal(&b);
     free(c.stable_lat.v);
     free(c.lost_lat.v);
-    free(pair);
-    free(s.e);
+}
+
+void set_free(set_state *s)
+{
+    if (!s)
+        return;
+    pairing_free(&s->pairs);
+    imap_free(&s->at);
+    free(s->e);
+    free(s);
+}
+
+int check_set(const history *h, const check_opts *o, check_result *out)
+{
+    set_state *s = set_new(o);
+    for (size_t i = 0; i < h->n; i++)
+        set_feed(s, &h->ops[i]);
+    set_result(s, out);
+    set_free(s);
     return 0;
 }
