@@ -31,6 +31,7 @@ typedef struct feeder {
 
 FEEDER(bank, bank_state)
 FEEDER(counter, counter_state)
+FEEDER(set, set_state)
 
 typedef struct checker_row {
     const char *workload;
@@ -41,7 +42,7 @@ typedef struct checker_row {
 static const checker_row CHECKERS[] = {
     {"bank", check_bank, &bank_feeder},
     {"counter", check_counter, &counter_feeder},
-    {"set", check_set, NULL},
+    {"set", check_set, &set_feeder},
     {"long-fork", check_long_fork, NULL},
     {"register", check_register, NULL},
     {"append", check_append, NULL},
