@@ -1,13 +1,17 @@
 /* Unit tests of the long-fork checker: forks found and named with both
  * reads, allowed at read committed, groups kept apart, early and late
  * reads counted, and the histories it cannot judge (a key written twice,
- * reads of the wrong keys, values no write wrote, a vacuous pass). */
+ * reads of the wrong keys, values no write wrote, a vacuous pass); and
+ * the state fed one record at a time (feed.h), judged mid-history: a fork
+ * once its second read arrives, a vacuous pass ended by a partial read, a
+ * read judged again when the write it saw fails or arrives late. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "core/check/feed.h"
 #include "hist_build.h"
 
 static void write_key(history *h, int64_t process, hist_type type, int k)
@@ -215,6 +219,254 @@ static void vacuous_pass_is_unknown(void **state)
     history_free(&h);
 }
 
+/* ---- fed one record at a time ---- */
+
+/* Feeds the records of h from *fed up to (not including) upto. */
+static void feed_to(long_fork_state *s, const history *h, size_t *fed, size_t upto)
+{
+    for (; *fed < upto; (*fed)++)
+        long_fork_feed(s, &h->ops[*fed]);
+}
+
+/* The verdict of s now, the result left in *r; asking again gives the
+ * same result (nothing is consumed). */
+static verdict fed_verdict(const long_fork_state *s, check_result *r)
+{
+    check_result again;
+    long_fork_result(s, r);
+    long_fork_result(s, &again);
+    assert_int_equal(again.verdict, r->verdict);
+    assert_string_equal(again.stats, r->stats);
+    assert_int_equal(again.nanomalies, r->nanomalies);
+    check_result_free(&again);
+    return r->verdict;
+}
+
+/* The verdict after every prefix of h, fed once, equals check_long_fork
+ * over a history made of that prefix. */
+static void assert_every_prefix(const history *h, isolation iso)
+{
+    check_opts o = check_opts_default(iso);
+    long_fork_state *s = long_fork_new(&o);
+    for (size_t k = 0; k <= h->n; k++) {
+        if (k)
+            long_fork_feed(s, &h->ops[k - 1]);
+        history prefix = {h->ops, k, k};
+        check_result fed, whole;
+        long_fork_result(s, &fed);
+        assert_int_equal(check_long_fork(&prefix, &o, &whole), 0);
+        assert_int_equal(fed.verdict, whole.verdict);
+        assert_string_equal(fed.reason ? fed.reason : "", whole.reason ? whole.reason : "");
+        assert_string_equal(fed.stats, whole.stats);
+        assert_int_equal(fed.nanomalies, whole.nanomalies);
+        for (size_t i = 0; i < fed.nanomalies; i++) {
+            assert_int_equal(fed.anomalies[i].count, whole.anomalies[i].count);
+            assert_string_equal(fed.anomalies[i].example, whole.anomalies[i].example);
+        }
+        check_result_free(&fed);
+        check_result_free(&whole);
+    }
+    long_fork_free(s);
+}
+
+/* The fork shows once the second read of the pair completes, not before. */
+static void fed_fork_appears_with_its_second_read(void **state)
+{
+    (void)state;
+    history h = {0};
+    write_key(&h, 1, H_OK, 0); /* 0, 1 */
+    write_key(&h, 2, H_OK, 1); /* 2, 3 */
+    read0(&h, 5, 1);           /* 4, 5: saw key 0 */
+    read0(&h, 6, 3);           /* 6, 7: saw both: no fork */
+    read0(&h, 7, 2);           /* 8, 9: saw key 1 alone: forks with index 5 */
+    check_opts o = check_opts_default(ISO_SERIALIZABLE);
+    long_fork_state *s = long_fork_new(&o);
+    size_t fed = 0;
+    check_result r;
+    feed_to(s, &h, &fed, 6);
+    assert_int_equal(fed_verdict(s, &r), VERDICT_VALID);
+    assert_int_equal(r.nanomalies, 0);
+    assert_contains(r.stats, "1 ok reads over 1 groups (0 saw no insert, 0 saw all, 1 saw some)");
+    check_result_free(&r);
+    feed_to(s, &h, &fed, 9); /* the third read invoked, not completed */
+    assert_int_equal(fed_verdict(s, &r), VERDICT_VALID);
+    assert_int_equal(r.nanomalies, 0);
+    check_result_free(&r);
+    feed_to(s, &h, &fed, 10);
+    assert_int_equal(fed_verdict(s, &r), VERDICT_INVALID);
+    assert_anomaly(&r, "long-fork", 1, "keys 0..2: two reads saw different inserts");
+    assert_contains(r.anomalies[0].example, "index 5, process 5");
+    assert_contains(r.anomalies[0].example, "index 9, process 7");
+    assert_contains(r.stats, "3 ok reads over 1 groups (0 saw no insert, 0 saw all, 3 saw some); "
+                             "2 inserts; 1 forked pairs");
+    check_result_free(&r);
+    long_fork_free(s);
+    assert_every_prefix(&h, ISO_SERIALIZABLE);
+    assert_every_prefix(&h, ISO_READ_COMMITTED);
+    history_free(&h);
+}
+
+/* Reads that saw none or all of the inserts are a vacuous pass until a
+ * read that saw some of them arrives. */
+static void fed_vacuous_pass_ends_with_a_partial_read(void **state)
+{
+    (void)state;
+    history h = {0};
+    read0(&h, 5, 0);           /* 0, 1 */
+    write_key(&h, 1, H_OK, 0); /* 2, 3 */
+    write_key(&h, 1, H_OK, 1); /* 4, 5 */
+    write_key(&h, 1, H_OK, 2); /* 6, 7 */
+    read0(&h, 5, 7);           /* 8, 9 */
+    read0(&h, 6, 3);           /* 10, 11 */
+    check_opts o = check_opts_default(ISO_SERIALIZABLE);
+    long_fork_state *s = long_fork_new(&o);
+    size_t fed = 0;
+    check_result r;
+    assert_int_equal(fed_verdict(s, &r), VERDICT_UNKNOWN);
+    assert_contains(r.reason, "no read completed ok");
+    check_result_free(&r);
+    feed_to(s, &h, &fed, 11);
+    assert_int_equal(fed_verdict(s, &r), VERDICT_UNKNOWN);
+    assert_contains(r.reason, "vacuous");
+    assert_contains(r.stats, "2 ok reads over 1 groups (1 saw no insert, 1 saw all, 0 saw some)");
+    check_result_free(&r);
+    feed_to(s, &h, &fed, 12);
+    assert_int_equal(fed_verdict(s, &r), VERDICT_VALID);
+    assert_null(r.reason);
+    assert_contains(r.stats, "3 ok reads over 1 groups (1 saw no insert, 1 saw all, 1 saw some); "
+                             "3 inserts; 0 forked pairs");
+    check_result_free(&r);
+    long_fork_free(s);
+    assert_every_prefix(&h, ISO_SERIALIZABLE);
+    history_free(&h);
+}
+
+/* A read that saw an open write is fine until that write's completion
+ * says it failed: from that record on the history cannot be judged. A
+ * write that completes ok settles the reads that saw it. */
+static void fed_failed_write_rejudges_an_earlier_read(void **state)
+{
+    (void)state;
+    history h = {0};
+    rec(&h, 1, H_INVOKE, "txn", "[[\"w\",0,1]]"); /* 0: open while the reads run */
+    rec(&h, 2, H_INVOKE, "txn", "[[\"w\",1,1]]"); /* 1 */
+    read0(&h, 5, 1);                              /* 2, 3: saw key 0 */
+    read0(&h, 6, 2);                              /* 4, 5: saw key 1 (a fork) */
+    rec(&h, 2, H_OK, "txn", "[[\"w\",1,1]]");     /* 6 */
+    rec(&h, 1, H_FAIL, "txn", "[[\"w\",0,1]]");   /* 7 */
+    read0(&h, 7, 0);                              /* 8, 9 */
+    check_opts o = check_opts_default(ISO_READ_COMMITTED);
+    long_fork_state *s = long_fork_new(&o);
+    size_t fed = 0;
+    check_result r;
+    feed_to(s, &h, &fed, 7);
+    assert_int_equal(fed_verdict(s, &r), VERDICT_VALID);
+    assert_anomaly(&r, "long-fork", 1, NULL);
+    check_result_free(&r);
+    feed_to(s, &h, &fed, 8);
+    assert_int_equal(fed_verdict(s, &r), VERDICT_UNKNOWN);
+    assert_contains(r.reason, "illegal read: the read at index 3 saw key 0 = 1, but its write "
+                              "definitely failed");
+    assert_int_equal(r.nanomalies, 0);
+    assert_contains(r.stats, "0 ok reads over 0 groups");
+    check_result_free(&r);
+    feed_to(s, &h, &fed, h.n);
+    assert_int_equal(fed_verdict(s, &r), VERDICT_UNKNOWN);
+    assert_contains(r.reason, "the read at index 3 saw key 0 = 1");
+    assert_contains(r.stats, "2 inserts");
+    check_result_free(&r);
+    long_fork_free(s);
+    assert_every_prefix(&h, ISO_READ_COMMITTED);
+    history_free(&h);
+}
+
+/* A read of a key whose write is invoked later is unknown only until that
+ * write arrives; meanwhile it hides a later read no write can explain. */
+static void fed_write_arriving_late_explains_an_earlier_read(void **state)
+{
+    (void)state;
+    history h = {0};
+    read0(&h, 5, 1); /* 0, 1: saw key 0, not written yet */
+    op(&h, 6, H_OK, "txn", "[[\"r\",0,null],[\"r\",1,null],[\"r\",2,null]]",
+       "[[\"r\",0,null],[\"r\",1,null],[\"r\",2,\"1\"]]"); /* 2, 3 */
+    write_key(&h, 1, H_OK, 0); /* 4, 5 */
+    check_opts o = check_opts_default(ISO_SERIALIZABLE);
+    long_fork_state *s = long_fork_new(&o);
+    size_t fed = 0;
+    check_result r;
+    feed_to(s, &h, &fed, 2);
+    assert_int_equal(fed_verdict(s, &r), VERDICT_UNKNOWN);
+    assert_contains(r.reason, "the read at index 1 saw key 0 = 1, but no write wrote that key");
+    check_result_free(&r);
+    feed_to(s, &h, &fed, 4);
+    assert_int_equal(fed_verdict(s, &r), VERDICT_UNKNOWN);
+    assert_contains(r.reason, "the read at index 1 saw key 0 = 1, but no write wrote that key");
+    check_result_free(&r);
+    feed_to(s, &h, &fed, 5); /* the write's invocation */
+    assert_int_equal(fed_verdict(s, &r), VERDICT_UNKNOWN);
+    assert_contains(r.reason, "the read at index 3 saw key 2 = \"1\", which is not an integer");
+    assert_contains(r.stats, "1 ok reads over 0 groups (0 saw no insert, 0 saw all, 1 saw some)");
+    check_result_free(&r);
+    long_fork_free(s);
+    assert_every_prefix(&h, ISO_SERIALIZABLE);
+
+    /* without the second read, the late write makes the history valid */
+    history g = {0};
+    read0(&g, 5, 1);
+    write_key(&g, 1, H_OK, 0);
+    s = long_fork_new(&o);
+    fed = 0;
+    feed_to(s, &g, &fed, 2);
+    assert_int_equal(fed_verdict(s, &r), VERDICT_UNKNOWN);
+    check_result_free(&r);
+    feed_to(s, &g, &fed, 3);
+    assert_int_equal(fed_verdict(s, &r), VERDICT_VALID);
+    assert_contains(r.stats, "1 ok reads over 1 groups");
+    check_result_free(&r);
+    long_fork_free(s);
+    history_free(&g);
+    history_free(&h);
+}
+
+/* The key named written twice is the smallest one so far, and a write txn
+ * that is not a list of writes is named before it. */
+static void fed_write_problems_in_batch_order(void **state)
+{
+    (void)state;
+    history h = {0};
+    write_key(&h, 1, H_OK, 0);  /* 0, 1 */
+    read0(&h, 5, 1);            /* 2, 3 */
+    write_key(&h, 1, H_OK, 3);  /* 4, 5 */
+    write_key(&h, 2, H_OK, 3);  /* 6, 7 */
+    write_key(&h, 2, H_OK, 0);  /* 8, 9 */
+    op(&h, 3, H_OK, "txn", "[[\"w\",6,1],[\"w\",7]]", NULL); /* 10, 11 */
+    check_opts o = check_opts_default(ISO_SERIALIZABLE);
+    long_fork_state *s = long_fork_new(&o);
+    size_t fed = 0;
+    check_result r;
+    feed_to(s, &h, &fed, 6);
+    assert_int_equal(fed_verdict(s, &r), VERDICT_VALID);
+    check_result_free(&r);
+    feed_to(s, &h, &fed, 7);
+    assert_int_equal(fed_verdict(s, &r), VERDICT_UNKNOWN);
+    assert_contains(r.reason, "key 3 was written more than once");
+    assert_contains(r.stats, "0 ok reads over 0 groups (0 saw no insert, 0 saw all, 0 saw "
+                             "some); 3 inserts");
+    check_result_free(&r);
+    feed_to(s, &h, &fed, 9);
+    assert_int_equal(fed_verdict(s, &r), VERDICT_UNKNOWN);
+    assert_contains(r.reason, "key 0 was written more than once");
+    check_result_free(&r);
+    feed_to(s, &h, &fed, 11);
+    assert_int_equal(fed_verdict(s, &r), VERDICT_UNKNOWN);
+    assert_contains(r.reason, "illegal history: the write at index 10 is not a list of");
+    assert_contains(r.stats, "5 inserts");
+    check_result_free(&r);
+    long_fork_free(s);
+    assert_every_prefix(&h, ISO_SERIALIZABLE);
+    history_free(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +477,11 @@ int main(void)
         cmocka_unit_test(read_of_wrong_keys_is_unknown),
         cmocka_unit_test(impossible_values_are_unknown),
         cmocka_unit_test(vacuous_pass_is_unknown),
+        cmocka_unit_test(fed_fork_appears_with_its_second_read),
+        cmocka_unit_test(fed_vacuous_pass_ends_with_a_partial_read),
+        cmocka_unit_test(fed_failed_write_rejudges_an_earlier_read),
+        cmocka_unit_test(fed_write_arriving_late_explains_an_earlier_read),
+        cmocka_unit_test(fed_write_problems_in_batch_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
