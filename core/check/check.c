@@ -32,6 +32,7 @@ typedef struct feeder {
 FEEDER(bank, bank_state)
 FEEDER(counter, counter_state)
 FEEDER(set, set_state)
+FEEDER(long_fork, long_fork_state)
 
 typedef struct checker_row {
     const char *workload;
@@ -43,7 +44,7 @@ static const checker_row CHECKERS[] = {
     {"bank", check_bank, &bank_feeder},
     {"counter", check_counter, &counter_feeder},
     {"set", check_set, &set_feeder},
-    {"long-fork", check_long_fork, NULL},
+    {"long-fork", check_long_fork, &long_fork_feeder},
     {"register", check_register, NULL},
     {"append", check_append, NULL},
     {"default-value", check_default_value, NULL},

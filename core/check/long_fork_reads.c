@@ -121,8 +121,8 @@ void lf_walk_read(const long_fork_state *s, json_object *mops, read_walk *w)
         const char *f = check_json_str(check_json_at(m, 0));
         int64_t k, v;
         if (check_json_len(m) != 3 || !f || strcmp(f, "r") != 0 ||
-            !check_json_int(check_json_at(m, 1), &k)) {
-            shape = false;
+            !check_json_int(check_json_at(m, 1), &k) || k < INT64_MIN + GROUP) {
+            shape = false; /* (a key that low has no group that fits in int64) */
             break;
         }
         int64_t g = k - ((k % GROUP) + GROUP) % GROUP;
