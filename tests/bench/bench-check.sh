@@ -10,8 +10,9 @@
 # Histories come from tests/bench/histgen.c, built here: valid histories
 # (every operation takes effect at its completion), append with 10 keys
 # retired after 32 appends each, 10 processes, about 2% unknown and 5%
-# failed transactions; register with 10 keys and 50 processes (about five
-# concurrent operations per key). Exit status 77 when melee is not built.
+# failed transactions; register with 50 processes over 10 keys (about five
+# concurrent operations per key) and over 1000 keys. Exit status 77 when
+# melee is not built.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -52,5 +53,7 @@ for n in $SIZES; do
     run "append $n txns" "$work/append.jsonl" append
     rm -f "$work/append.jsonl"
 done
-"$BUILD/histgen" register -n "$REGISTER_OPS" -k 10 -p 50 -s 1 >"$work/register.jsonl"
-run "register $REGISTER_OPS ops" "$work/register.jsonl" register
+for k in 10 1000; do
+    "$BUILD/histgen" register -n "$REGISTER_OPS" -k "$k" -p 50 -s 1 >"$work/register.jsonl"
+    run "register $REGISTER_OPS ops, $k keys" "$work/register.jsonl" register
+done
