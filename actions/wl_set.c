@@ -3,10 +3,12 @@
  * §3.3, §6.3).
  *
  * Parameters: max_elements (5000): adds stop there, so the set and every
- * read stay bounded; read_interval_ms (20): at most one read per interval
- * across all workers while adds go on, one every 2 s after; a read drawn
- * before its time is skipped (each read records the whole set, so reads
- * are paced to keep the history small).
+ * read stay bounded; add_rate (500): adds per second at most across all
+ * workers (0: as fast as they go), so that adding lasts long enough for
+ * many reads to run beside it; read_interval_ms (20): at most one read per
+ * interval across all workers while adds go on, one every 2 s after. An
+ * add or a read drawn before its time is skipped (each read records the
+ * whole set, so reads are paced to keep the history small).
  *
  * History: add x (x = 0, 1, 2, ... each once); read null -> [x, ...]
  * sorted. The final step reads the set once more after the workers
@@ -23,9 +25,10 @@
 
 #define ELEMENTS "melee_set.elements"
 
-/* Elements handed out so far and the earliest time the next read may
- * start (now_ns clock), both reset by setup. */
+/* Elements handed out so far and the earliest times the next add and the
+ * next read may start (now_ns clock), all reset by setup. */
 static _Atomic int64_t next_element;
+static _Atomic uint64_t next_add_ns;
 static _Atomic uint64_t next_read_ns;
 
 static int64_t max_elements(const actx *a)
@@ -41,8 +44,28 @@ static void nap(const actx *a, unsigned ms)
         sleep_ms(10);
 }
 
+/* Claims the next add turn at add_rate turns per second across the run
+ * (a turn missed by more than 50 ms is not made up). Returns false when
+ * it is not yet time. */
+static bool claim_add_turn(const actx *a)
+{
+    int64_t rate = ax_param(a, "add_rate");
+    if (rate <= 0)
+        return true;
+    uint64_t interval = 1000000000u / (uint64_t)rate, now = now_ns();
+    uint64_t turn = atomic_load(&next_add_ns);
+    if (turn > now)
+        return false;
+    uint64_t next = turn + interval + 50000000u < now ? now : turn + interval;
+    return atomic_compare_exchange_strong(&next_add_ns, &turn, next);
+}
+
 static act_result set_add(actx *a)
 {
+    if (!claim_add_turn(a)) {
+        sleep_ms(1);
+        return ACT_SKIP;
+    }
     int64_t x = atomic_fetch_add(&next_element, 1);
     if (x >= max_elements(a)) {
         nap(a, 100); /* nothing left to add: do not spin */
@@ -100,6 +123,7 @@ static bool set_setup(actx *a)
         NULL,
     };
     atomic_store(&next_element, 0);
+    atomic_store(&next_add_ns, 0);
     atomic_store(&next_read_ns, 0);
     return wl_exec_all(a, sql);
 }
@@ -117,6 +141,7 @@ static const action_def SET_ROWS[] = {
 
 static const wl_param SET_PARAMS[] = {
     {"max_elements", 5000, "elements added at most"},
+    {"add_rate", 500, "adds per second at most, across workers (0: unpaced)"},
     {"read_interval_ms", 20, "at least this long between two reads of the whole set"},
     WL_PARAM_CLIENT_FAULT,
 };
