@@ -115,11 +115,10 @@ static bool add_from_item(sqlbuf *b, rng_t *r, const cat_desc *d, const char *al
     sb_printf(b, "%s AS %s", d->qname, alias);
     bool sampleable = d->kind == OBJ_TABLE || d->kind == OBJ_MATVIEW;
     if (sampleable && rng_chance(r, 0.05)) {
-        if (rng_chance(r, 0.5))
-            sb_printf(b, " TABLESAMPLE SYSTEM (%d)", (int)rng_range(r, 1, 100));
-        else
-            sb_printf(b, " TABLESAMPLE BERNOULLI (%d) REPEATABLE (%d)", (int)rng_range(r, 1, 100),
-                      (int)rng_below(r, 1000));
+        /* REPEATABLE: the same seed samples the same rows, run after run. */
+        sb_printf(b, " TABLESAMPLE %s (%d) REPEATABLE (%d)",
+                  rng_chance(r, 0.5) ? "SYSTEM" : "BERNOULLI", (int)rng_range(r, 1, 100),
+                  (int)rng_below(r, 1000));
     }
     return d->kind == OBJ_TABLE;
 }

@@ -57,6 +57,7 @@ typedef struct worker {
 
     /* Owned by the worker thread. */
     PGconn *conn;
+    uint64_t connects;             /* connections made so far (seeds the server's random()) */
     PGresult *last;                /* last successful result */
     bool in_txn;
     bool timeouts_set;

@@ -142,6 +142,13 @@ bool worker_connect(worker *w)
      * role that may not set it (not a superuser) keeps the default. */
     if (r->wl)
         PQclear(PQexec(w->conn, "SET deadlock_timeout = '" WORKLOAD_DEADLOCK_TIMEOUT "'"));
+    /* The server's random() (in generated expressions) follows the run's
+     * seed too, so that what a statement returns, and so what the worker
+     * does next, does not change between runs of the same seed. */
+    rng_t session = rng_derive(r->cfg.seed, "session", ((uint64_t)w->id << 32) | w->connects++);
+    char seed_sql[64];
+    snprintf(seed_sql, sizeof seed_sql, "SELECT setseed(%.6f)", rng_double(&session) * 2 - 1);
+    PQclear(PQexec(w->conn, seed_sql));
     atomic_store(&w->pid, PQbackendPID(w->conn));
     w->in_txn = false;
     w->timeouts_set = false;
