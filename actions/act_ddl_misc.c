@@ -90,15 +90,16 @@ static act_result create_role(actx *a)
 
 static act_result drop_schema(actx *a)
 {
-    held h[2];
-    if (!held_lock_with_schema(a, OBJ_SCHEMA, true, h))
-        return ACT_SKIP;
+    held h[HELD_MAX];
+    int n;
     bool cascade = rng_chance(a->rng, 0.7);
+    if (!held_lock_with_dependents(a, OBJ_SCHEMA, true, cascade, h, &n))
+        return ACT_SKIP;
     sb_printf(&a->sql, "DROP SCHEMA %s%s", h[0].d.qname, cascade ? " CASCADE" : "");
     bool ok = ax_exec(a, sb_str(&a->sql));
     if (ok)
         catalog_drop(a->cat, h[0].o, cascade);
-    held_unlock_release(a, h, 2);
+    held_unlock_release(a, h, n);
     return act_of(ok);
 }
 

@@ -55,16 +55,17 @@ static act_result create_table(actx *a)
 
 static act_result drop_table(actx *a)
 {
-    held h[2];
-    if (!held_lock_with_schema(a, OBJ_TABLE, true, h))
-        return ACT_SKIP;
+    held h[HELD_MAX];
+    int n;
     bool cascade = rng_chance(a->rng, 0.5);
+    if (!held_lock_with_dependents(a, OBJ_TABLE, true, cascade, h, &n))
+        return ACT_SKIP;
     sb_printf(&a->sql, "DROP TABLE %s%s%s", rng_chance(a->rng, 0.3) ? "IF EXISTS " : "",
               h[0].d.qname, cascade ? " CASCADE" : "");
     bool ok = ax_exec(a, sb_str(&a->sql));
     if (ok)
         catalog_drop(a->cat, h[0].o, cascade);
-    held_unlock_release(a, h, 2);
+    held_unlock_release(a, h, n);
     return act_of(ok);
 }
 
@@ -99,14 +100,15 @@ static int pick_column(actx *a, const cat_desc *d)
 
 static act_result drop_column(actx *a)
 {
-    held h[2];
-    if (!held_lock_with_schema(a, OBJ_TABLE, false, h))
+    held h[HELD_MAX];
+    int n;
+    bool cascade = rng_chance(a->rng, 0.3); /* views on the column go with it */
+    if (!held_lock_with_dependents(a, OBJ_TABLE, false, cascade, h, &n))
         return ACT_SKIP;
     cat_desc *d = &h[0].d;
     int i = d->ncols > 2 ? pick_column(a, d) : -1;   /* keep one besides id */
     act_result res = ACT_SKIP;
     if (i > 0) {
-        bool cascade = rng_chance(a->rng, 0.3);
         sb_printf(&a->sql, "ALTER TABLE %s DROP COLUMN ", d->qname);
         sb_ident(&a->sql, d->cols[i].name);
         if (cascade)
@@ -119,7 +121,7 @@ static act_result drop_column(actx *a)
         }
         res = act_of(ok);
     }
-    held_unlock_release(a, h, 2);
+    held_unlock_release(a, h, n);
     return res;
 }
 

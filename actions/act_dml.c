@@ -149,7 +149,11 @@ static act_result upsert(actx *a)
 }
 
 /* nextval / setval / currval / lastval on a tracked sequence, given by
- * name as a real parameter, or a read of the sequence relation itself. */
+ * name as a real parameter, or a read of the sequence relation itself.
+ * The sequence is locked (with its schema) like DDL on it: $1::regclass
+ * looks the name up without a server lock, and a DROP between that and
+ * opening the sequence fails with an internal error ("could not open
+ * relation with OID"). */
 static act_result sequence_call(actx *a)
 {
     static const char *const CALLS[] = {
@@ -157,19 +161,19 @@ static act_result sequence_call(actx *a)
         "SELECT setval($1::regclass, (random() * 1000)::bigint + 1)",
         "SELECT nextval($1::regclass), currval($1::regclass), lastval()",
     };
-    held s;
-    if (!held_pick(a, OBJ_MASK(OBJ_SEQUENCE), false, false, &s))
+    held s[2];
+    if (!held_lock_with_schema(a, OBJ_SEQUENCE, false, s))
         return ACT_SKIP;
-    const char *params[] = {s.d.qname};
+    const char *params[] = {s[0].d.qname};
     size_t pick = rng_pick(a->rng, ARRAY_LEN(CALLS) + 1);
     bool ok;
     if (pick < ARRAY_LEN(CALLS)) {
         ok = ax_exec_any(a, CALLS[pick], 1, params);
     } else {
-        sb_printf(&a->sql, "SELECT last_value, log_cnt, is_called FROM %s", s.d.qname);
+        sb_printf(&a->sql, "SELECT last_value, log_cnt, is_called FROM %s", s[0].d.qname);
         ok = ax_exec_any(a, sb_str(&a->sql), 0, NULL);
     }
-    held_release(a, &s, 1);
+    held_unlock_release(a, s, 2);
     return act_of(ok);
 }
 

@@ -10,7 +10,7 @@
 #include "gen_value.h"
 
 #define NULL_CHANCE 0.5  /* of letting gen_literal draw NULLs at all */
-#define MAX_HELD 8
+#define MAX_HELD HELD_MAX
 
 bool held_pick(actx *a, unsigned mask, bool for_drop, bool shared_only, held *h)
 {
@@ -113,6 +113,56 @@ bool held_lock_with_schema(actx *a, obj_kind k, bool for_drop, held h[2])
         return true;
     held_release(a, h, 2);
     return false;
+}
+
+/* True when the cascade set of o is exactly the objects of h[from..n). */
+static bool same_cascade(actx *a, cat_obj *o, const held *h, int from, int n)
+{
+    cat_obj *now[MAX_HELD];
+    int m = catalog_cascade_of(a->cat, o, now, MAX_HELD);
+    bool same = m == n - from;
+    for (int i = 0; i < m; i++) {
+        bool found = false;
+        for (int j = from; j < n && !found; j++)
+            found = h[j].o == now[i];
+        same = same && found;
+        catalog_release(a->cat, now[i]);
+    }
+    return same;
+}
+
+bool held_lock_with_dependents(actx *a, obj_kind k, bool for_drop, bool dependents,
+                               held h[HELD_MAX], int *n)
+{
+    memset(h, 0, HELD_MAX * sizeof *h);
+    *n = 2;
+    if (!held_pick(a, OBJ_MASK(k), for_drop, false, &h[0]))
+        return false;
+    held_schema_of(a, &h[0], &h[1]);
+    if (dependents) {
+        cat_obj *deps[HELD_MAX - 2];
+        int m = catalog_cascade_of(a->cat, h[0].o, deps, HELD_MAX - 2);
+        if (m < 0) {
+            held_release(a, h, 2);
+            return false;
+        }
+        for (int i = 0; i < m; i++) {
+            h[*n].o = deps[i];
+            if (!catalog_describe(a->cat, deps[i], &h[*n].d))
+                h[*n].d.id = 0; /* gone already: held_lock says so */
+            (*n)++;
+        }
+    }
+    if (!held_lock(a, h, *n)) {
+        held_release(a, h, *n);
+        return false;
+    }
+    /* A view built on it between the look and the locks is not locked. */
+    if (dependents && !same_cascade(a, h[0].o, h, 2, *n)) {
+        held_unlock_release(a, h, *n);
+        return false;
+    }
+    return true;
 }
 
 void held_unlock_release(actx *a, held *h, int n)

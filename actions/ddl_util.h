@@ -43,6 +43,20 @@ void held_release(actx *a, held *h, int n);
  * nothing, when there is none or it went meanwhile. */
 bool held_lock_with_schema(actx *a, obj_kind k, bool for_drop, held h[2]);
 
+/* The most objects one action locks at once. */
+#define HELD_MAX 8
+
+/* Like held_lock_with_schema, and with dependents also locks (exclusive)
+ * every object outside the picked one's subtree that a CASCADE on it
+ * would take with it (views on a table, views on those, ...), so that no
+ * other action works on them while the server drops them. Sets *n to the
+ * entries used in h (release with held_unlock_release(a, h, *n)). Returns
+ * false, holding nothing, when there is nothing to pick, it went
+ * meanwhile, or what would fall with it changed or is more than one
+ * action may lock. */
+bool held_lock_with_dependents(actx *a, obj_kind k, bool for_drop, bool dependents,
+                               held h[HELD_MAX], int *n);
+
 /* Unlocks and releases what held_lock_with_schema (or held_lock on n
  * picked entries) holds. */
 void held_unlock_release(actx *a, held *h, int n);

@@ -418,6 +418,68 @@ static void mark_dependents(catalog *c, bool cascade)
     }
 }
 
+/* True when o would fall once the ngone objects in gone[] go with a
+ * cascade. */
+static bool falls_with_marked(const cat_obj *o, const cat_obj *const *gone, int ngone)
+{
+    for (int g = 0; g < ngone; g++) {
+        if (o->schema == gone[g])
+            return true;
+        for (int i = 0; i < o->ndeps; i++)
+            if (o->deps[i] == gone[g])
+                return true;
+    }
+    return false;
+}
+
+static bool listed(const cat_obj *o, const cat_obj *const *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (v[i] == o)
+            return true;
+    return false;
+}
+
+int catalog_cascade_of(catalog *c, cat_obj *o, cat_obj **out, int max)
+{
+    enum { MAX_GONE = 256 };
+    const cat_obj *gone[MAX_GONE];
+    int ngone = 0, n = 0;
+    gone[ngone++] = o;
+    pthread_mutex_lock(&c->mu);
+    bool changed = true;
+    while (changed && n >= 0) {
+        changed = false;
+        for (int k = 0; k < OBJ_KIND_COUNT && n >= 0; k++)
+            for (int i = 0; i < c->objs[k].n; i++) {
+                cat_obj *x = c->objs[k].v[i];
+                if (!x->alive || listed(x, gone, ngone) || !falls_with_marked(x, gone, ngone))
+                    continue;
+                if (ngone == MAX_GONE) {
+                    n = -1;
+                    break;
+                }
+                gone[ngone++] = x;
+                changed = true;
+                if (x->schema == o)
+                    continue; /* a member of the dropped schema */
+                if (n == max) {
+                    n = -1;
+                    break;
+                }
+                out[n++] = x;
+            }
+    }
+    if (n < 0) {
+        pthread_mutex_unlock(&c->mu);
+        return -1;
+    }
+    for (int i = 0; i < n; i++)
+        atomic_fetch_add(&out[i]->refs, 1);
+    pthread_mutex_unlock(&c->mu);
+    return n;
+}
+
 int catalog_drop(catalog *c, cat_obj *o, bool cascade)
 {
     pthread_mutex_lock(&c->mu);

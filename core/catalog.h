@@ -142,6 +142,12 @@ void catalog_add_rows(catalog *c, cat_obj *o, int64_t delta);
  * that depends on it, transitively. Returns how many objects went. */
 int catalog_drop(catalog *c, cat_obj *o, bool cascade);
 
+/* Fills out[] with referenced handles (release each) of the live objects
+ * that DROP ... CASCADE of o would take with it, o itself and the members
+ * of a schema o left out (DDL on a member holds its schema's lock).
+ * Returns how many, or -1, holding nothing, when there are more than max. */
+int catalog_cascade_of(catalog *c, cat_obj *o, cat_obj **out, int max);
+
 /* Untracks every temp object owned by worker (its session ended). */
 void catalog_drop_temp(catalog *c, int worker);
 

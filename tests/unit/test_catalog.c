@@ -154,6 +154,47 @@ static void drops_cascade_and_keep_minimums(void **state)
     catalog_free(c);
 }
 
+/* True when o is among the n handles of v. */
+static bool among(cat_obj *const *v, int n, const cat_obj *o)
+{
+    for (int i = 0; i < n; i++)
+        if (v[i] == o)
+            return true;
+    return false;
+}
+
+/* What a CASCADE would take: dependents transitively and across schemas,
+ * but not the members of a dropped schema (their schema's lock covers
+ * them); too many for the caller's room is -1. */
+static void cascade_sets(void **state)
+{
+    (void)state;
+    catalog *c = catalog_new(LIMITS, MINIMUMS);
+    cat_obj *s = add(c, OBJ_SCHEMA, "s", NULL, NULL, false, -1);
+    cat_obj *s2 = add(c, OBJ_SCHEMA, "s2", NULL, NULL, false, -1);
+    cat_obj *t = add(c, OBJ_TABLE, "t", s, NULL, false, -1);
+    cat_obj *u = add(c, OBJ_TABLE, "u", s2, NULL, false, -1);
+    cat_obj *v = add(c, OBJ_VIEW, "v", s, t, false, -1);   /* on t, same schema */
+    cat_obj *w = add(c, OBJ_VIEW, "w", s2, v, false, -1);  /* on v, other schema */
+    cat_obj *i = add(c, OBJ_INDEX, "i", s, t, false, -1);
+    cat_obj *out[8];
+    int n = catalog_cascade_of(c, t, out, 8);
+    assert_int_equal(n, 3);
+    assert_true(among(out, n, v) && among(out, n, w) && among(out, n, i));
+    for (int k = 0; k < n; k++)
+        catalog_release(c, out[k]);
+    n = catalog_cascade_of(c, s, out, 8); /* t, v, i are members; w is not */
+    assert_int_equal(n, 1);
+    assert_ptr_equal(out[0], w);
+    catalog_release(c, out[0]);
+    assert_int_equal(catalog_cascade_of(c, t, out, 2), -1);
+    assert_int_equal(catalog_cascade_of(c, u, out, 8), 0);
+    cat_obj *objs[] = {s, s2, t, u, v, w, i};
+    for (size_t k = 0; k < sizeof objs / sizeof objs[0]; k++)
+        catalog_release(c, objs[k]);
+    catalog_free(c);
+}
+
 static void temp_objects_belong_to_their_worker(void **state)
 {
     (void)state;
@@ -178,6 +219,7 @@ int main(void)
         cmocka_unit_test(limits_hold_under_concurrency),
         cmocka_unit_test(at_limit_reserve_fails),
         cmocka_unit_test(drops_cascade_and_keep_minimums),
+        cmocka_unit_test(cascade_sets),
         cmocka_unit_test(temp_objects_belong_to_their_worker),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
