@@ -98,6 +98,19 @@ static int pick_column(actx *a, const cat_desc *d)
     return d->ncols > 1 ? (int)rng_range(a->rng, 1, d->ncols - 1) : -1;
 }
 
+/* Untracks those of the n locked objects the server no longer has: a
+ * column dropped with CASCADE takes the views that use it, and only the
+ * server knows which those were. */
+static void untrack_gone(actx *a, held *h, int n)
+{
+    for (int k = 0; k < n; k++) {
+        const char *params[] = {h[k].d.qname};
+        if (ax_exec_params(a, "SELECT pg_catalog.to_regclass($1) IS NULL", 1, params) &&
+            ax_ntuples(a) == 1 && strcmp(ax_value(a, 0, 0), "t") == 0)
+            catalog_drop(a->cat, h[k].o, true);
+    }
+}
+
 static act_result drop_column(actx *a)
 {
     held h[HELD_MAX];
@@ -118,6 +131,8 @@ static act_result drop_column(actx *a)
             memmove(&d->cols[i], &d->cols[i + 1], (size_t)(d->ncols - i - 1) * sizeof d->cols[0]);
             d->ncols--;
             catalog_update(a->cat, h[0].o, d);
+            if (cascade)
+                untrack_gone(a, h + 2, n - 2);
         }
         res = act_of(ok);
     }
