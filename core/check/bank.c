@@ -340,13 +340,3 @@ void bank_free(bank_state *s)
     pairing_free(&s->pairs);
     free(s);
 }
-
-int check_bank(const history *h, const check_opts *o, check_result *out)
-{
-    bank_state *s = bank_new(o);
-    for (size_t i = 0; i < h->n; i++)
-        bank_feed(s, &h->ops[i]);
-    bank_result(s, out);
-    bank_free(s);
-    return 0;
-}

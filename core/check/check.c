@@ -17,7 +17,21 @@ typedef struct feeder {
     void (*release)(void *state);
 } feeder;
 
-/* Typed fed checkers seen through the untyped feeder interface. */
+/* Checks a whole history with a fed checker: every record, then the
+ * result. */
+static int feed_whole(const feeder *f, const history *h, const check_opts *o,
+                      check_result *out)
+{
+    void *s = f->make(o);
+    for (size_t i = 0; i < h->n; i++)
+        f->feed(s, &h->ops[i]);
+    f->result(s, out);
+    f->release(s);
+    return 0;
+}
+
+/* Typed fed checkers seen through the untyped feeder interface, and their
+ * whole-history check_<name> (check.h). */
 #define FEEDER(name, type)                                                                  \
     static void *name##_make(const check_opts *o) { return name##_new(o); }                \
     static void name##_feed_any(void *s, const hist_op *op) { name##_feed((type *)s, op); } \
@@ -27,7 +41,11 @@ typedef struct feeder {
     }                                                                                       \
     static void name##_release(void *s) { name##_free((type *)s); }                         \
     static const feeder name##_feeder = {name##_make, name##_feed_any, name##_result_any,   \
-                                         name##_release};
+                                         name##_release};                                   \
+    int check_##name(const history *h, const check_opts *o, check_result *out)              \
+    {                                                                                       \
+        return feed_whole(&name##_feeder, h, o, out);                                       \
+    }
 
 FEEDER(bank, bank_state)
 FEEDER(counter, counter_state)

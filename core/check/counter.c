@@ -378,13 +378,3 @@ void counter_free(counter_state *s)
     free(s->adds);
     free(s);
 }
-
-int check_counter(const history *h, const check_opts *o, check_result *out)
-{
-    counter_state *s = counter_new(o);
-    for (size_t i = 0; i < h->n; i++)
-        counter_feed(s, &h->ops[i]);
-    counter_result(s, out);
-    counter_free(s);
-    return 0;
-}

@@ -313,13 +313,3 @@ void long_fork_free(long_fork_state *s)
     free(s->g);
     free(s);
 }
-
-int check_long_fork(const history *h, const check_opts *o, check_result *out)
-{
-    long_fork_state *s = long_fork_new(o);
-    for (size_t i = 0; i < h->n; i++)
-        long_fork_feed(s, &h->ops[i]);
-    long_fork_result(s, out);
-    long_fork_free(s);
-    return 0;
-}

@@ -424,13 +424,3 @@ void set_free(set_state *s)
     free(s->e);
     free(s);
 }
-
-int check_set(const history *h, const check_opts *o, check_result *out)
-{
-    set_state *s = set_new(o);
-    for (size_t i = 0; i < h->n; i++)
-        set_feed(s, &h->ops[i]);
-    set_result(s, out);
-    set_free(s);
-    return 0;
-}
