@@ -6,20 +6,7 @@
 TSAN_BIN="$ROOT/build/tsan/melee"
 [ -x "$TSAN_BIN" ] || fail "$TSAN_BIN is not built (make tsan)"
 export TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1"
-
-# tsan_run NAME ARGS...: one run that must exit 0 without a report.
-tsan_run() {
-    local name=$1
-    shift
-    "$TSAN_BIN" --headless "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
-    local rc=$?
-    if grep -q 'WARNING: ThreadSanitizer' "$TMP/$name.err"; then
-        grep -A 30 'WARNING: ThreadSanitizer' "$TMP/$name.err" | head -n 60
-        fail "$name: ThreadSanitizer reported a problem"
-    fi
-    [ $rc -eq 0 ] || { tail -n 30 "$TMP/$name.out"; fail "$name: TSan run exited $rc"; }
-    grep -q '^ops: ' "$TMP/$name.out" || fail "$name: no report"
-}
+tsan_run() { sanitized_run "$TSAN_BIN" 'WARNING: ThreadSanitizer' "$@"; }
 
 tsan_run chaos -t 8 -c ddl -D 10 -s 11
 tsan_run bank --workload bank -t 4 -D 4 -s 11 --history "$TMP/bank.jsonl"

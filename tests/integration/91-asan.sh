@@ -6,19 +6,7 @@
 ASAN_BIN="$ROOT/build/asan/melee"
 [ -x "$ASAN_BIN" ] || fail "$ASAN_BIN is not built (make asan)"
 export ASAN_OPTIONS="detect_leaks=1 exitcode=66" UBSAN_OPTIONS="print_stacktrace=1 halt_on_error=1"
-
-# asan_run NAME ARGS...: one run that must exit 0 without a report.
-asan_run() {
-    local name=$1
-    shift
-    "$ASAN_BIN" --headless "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
-    local rc=$?
-    if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$TMP/$name.err"; then
-        grep -A 30 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$TMP/$name.err" | head -n 60
-        fail "$name: a sanitizer reported a problem"
-    fi
-    [ $rc -eq 0 ] || { tail -n 30 "$TMP/$name.out" "$TMP/$name.err"; fail "$name: ASan run exited $rc"; }
-}
+asan_run() { sanitized_run "$ASAN_BIN" 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$@"; }
 
 asan_run chaos -t 6 -c ddl -D 8 -s 12
 asan_run counter --workload counter -t 4 -D 4 -s 12 --history "$TMP/counter.jsonl"
