@@ -36,6 +36,25 @@ void imap_put(imap *m, int64_t key, int64_t val);
 bool imap_del(imap *m, int64_t key);
 void imap_free(imap *m);
 
+/* ---- an array whose freed slots are reused ---- */
+
+/* The bookkeeping of an array of items handed out by index: n slots used
+ * so far (some freed again), room for cap, and the freed ones to reuse. */
+typedef struct slot_pool {
+    int64_t *free_slots;
+    size_t n, cap, nfree;
+} slot_pool;
+
+/* Finds a slot for a new item: a freed one, or a new one at the end.
+ * Stores its index in *at and returns items (elem bytes each, owned by
+ * the caller), reallocated when it had to grow. */
+void *slot_take(slot_pool *p, void *items, size_t elem, int64_t *at);
+
+/* Frees slot at for reuse (the caller has emptied it). */
+void slot_put(slot_pool *p, int64_t at);
+
+void slot_pool_free(slot_pool *p);
+
 /* ---- pairing invocations with completions ---- */
 
 /* The invocation a process has outstanding. A process has one at a time:
@@ -52,8 +71,7 @@ typedef struct open_op {
 typedef struct pairing {
     imap slot_of;       /* process -> position in slots */
     open_op *slots;
-    int64_t *free_slots;
-    size_t nslots, cap, nfree;
+    slot_pool pool;     /* slots' bookkeeping */
 } pairing;
 
 /* Opens the invocation op (at position pos) for its process and returns

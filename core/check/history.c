@@ -268,21 +268,38 @@ void imap_free(imap *m)
     memset(m, 0, sizeof *m);
 }
 
+void *slot_take(slot_pool *p, void *items, size_t elem, int64_t *at)
+{
+    if (p->nfree) {
+        *at = p->free_slots[--p->nfree];
+        return items;
+    }
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 64;
+        items = xrealloc(items, p->cap * elem);
+        p->free_slots = xrealloc(p->free_slots, p->cap * sizeof *p->free_slots);
+    }
+    *at = (int64_t)p->n++;
+    return items;
+}
+
+void slot_put(slot_pool *p, int64_t at)
+{
+    p->free_slots[p->nfree++] = at;
+}
+
+void slot_pool_free(slot_pool *p)
+{
+    free(p->free_slots);
+    memset(p, 0, sizeof *p);
+}
+
 open_op *pairing_invoke(pairing *p, const hist_op *op, int64_t pos, open_op *dropped,
                         bool *had)
 {
     *had = pairing_complete(p, op->process, dropped);
     int64_t at;
-    if (p->nfree) {
-        at = p->free_slots[--p->nfree];
-    } else {
-        if (p->nslots == p->cap) {
-            p->cap = p->cap ? p->cap * 2 : 64;
-            p->slots = xrealloc(p->slots, p->cap * sizeof *p->slots);
-            p->free_slots = xrealloc(p->free_slots, p->cap * sizeof *p->free_slots);
-        }
-        at = (int64_t)p->nslots++;
-    }
+    p->slots = slot_take(&p->pool, p->slots, sizeof *p->slots, &at);
     open_op *o = &p->slots[at];
     *o = (open_op){.pos = pos, .index = op->index, .time = op->time};
     memcpy(o->f, op->f, sizeof o->f);
@@ -298,7 +315,7 @@ bool pairing_complete(pairing *p, int64_t process, open_op *inv)
     imap_del(&p->slot_of, process);
     *inv = p->slots[at];
     p->slots[at].value = NULL;
-    p->free_slots[p->nfree++] = at;
+    slot_put(&p->pool, at);
     return true;
 }
 
@@ -316,10 +333,10 @@ void open_op_release(open_op *o)
 
 void pairing_free(pairing *p)
 {
-    for (size_t i = 0; i < p->nslots; i++)
+    for (size_t i = 0; i < p->pool.n; i++)
         open_op_release(&p->slots[i]); /* free slots hold no value */
     imap_free(&p->slot_of);
     free(p->slots);
-    free(p->free_slots);
+    slot_pool_free(&p->pool);
     memset(p, 0, sizeof *p);
 }

@@ -299,7 +299,7 @@ void long_fork_free(long_fork_state *s)
     imap_free(&s->write_of);
     imap_free(&s->waiters);
     imap_free(&s->group_of);
-    for (size_t i = 0; i < s->nkept; i++)
+    for (size_t i = 0; i < s->kept_pool.n; i++)
         json_object_put(s->kept[i].value);
     for (size_t i = 0; i < s->ng; i++)
         for (unsigned m = 0; m < MASKS; m++)
@@ -307,7 +307,7 @@ void long_fork_free(long_fork_state *s)
     free(s->malformed);
     free(s->w);
     free(s->kept);
-    free(s->free_kept);
+    slot_pool_free(&s->kept_pool);
     free(s->nodes);
     free(s->queue);
     free(s->g);

@@ -57,8 +57,7 @@ struct long_fork_state {
     bool twice;
     int64_t twice_key;  /* the smallest key written more than once */
     kept_read *kept;
-    int64_t *free_kept;
-    size_t nkept, capkept, nfree_kept;
+    slot_pool kept_pool; /* kept's bookkeeping */
     imap waiters;       /* key no write wrote yet -> its first wait_node */
     wait_node *nodes;
     int64_t free_node;  /* a list through next */

@@ -22,16 +22,7 @@
 int64_t lf_keep_read(long_fork_state *s, const hist_op *op)
 {
     int64_t id;
-    if (s->nfree_kept) {
-        id = s->free_kept[--s->nfree_kept];
-    } else {
-        if (s->nkept == s->capkept) {
-            s->capkept = s->capkept ? s->capkept * 2 : 64;
-            s->kept = xrealloc(s->kept, s->capkept * sizeof *s->kept);
-            s->free_kept = xrealloc(s->free_kept, s->capkept * sizeof *s->free_kept);
-        }
-        id = (int64_t)s->nkept++;
-    }
+    s->kept = slot_take(&s->kept_pool, s->kept, sizeof *s->kept, &id);
     s->kept[id] = (kept_read){s->pos - 1, op->index, json_object_get(op->value), s->reads,
                               s->early, s->late, 1, 0, false};
     return id;
@@ -50,7 +41,7 @@ void lf_put_read(long_fork_state *s, int64_t id)
         return;
     json_object_put(r->value);
     r->value = NULL;
-    s->free_kept[s->nfree_kept++] = id;
+    slot_put(&s->kept_pool, id);
 }
 
 /* True when read id may still be the first one that cannot be explained. */
