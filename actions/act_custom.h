@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../core/actx.h"
-#include "../core/config.h"
+#include "../core/engine/actx.h"
+#include "../core/config/config.h"
 #include "action.h"
 
 /* Returns heap action rows for the config's custom actions (free them with

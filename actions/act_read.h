@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "../core/actx.h"
+#include "../core/engine/actx.h"
 #include "gen_query.h"
 
 /* Picks 1..max visible relations (tables, views, matviews) and fills

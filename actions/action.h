@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#include "../core/actx.h"
-#include "../core/errclass.h"
+#include "../core/engine/actx.h"
+#include "../core/engine/errclass.h"
 
 typedef enum act_result {
     ACT_OK,    /* it ran */

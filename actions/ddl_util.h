@@ -13,7 +13,7 @@
 
 #include <stdbool.h>
 
-#include "../core/actx.h"
+#include "../core/engine/actx.h"
 #include "action.h"
 
 /* A picked object: a reference and a copy of its metadata. */

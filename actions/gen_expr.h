@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "../core/catalog.h"
+#include "../core/engine/catalog.h"
 #include "../core/rng.h"
 #include "../core/sqlbuf.h"
 #include "../core/sqltype.h"

@@ -19,7 +19,7 @@
  * the element lost). */
 #include <stdatomic.h>
 
-#include "../core/engine.h"
+#include "../core/engine/engine.h"
 #include "../core/util.h"
 #include "wl_util.h"
 

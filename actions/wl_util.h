@@ -15,7 +15,7 @@
 
 #include <json-c/json.h>
 
-#include "../core/workload.h"
+#include "../core/engine/workload.h"
 
 extern const workload_def wl_bank;
 extern const workload_def wl_counter;

@@ -11,9 +11,9 @@
 
 #include "../tui/console.h"
 #include "check/check.h"
-#include "cli.h"
-#include "embedded.h"
-#include "engine.h"
+#include "config/cli.h"
+#include "server/embedded.h"
+#include "engine/engine.h"
 #include "util.h"
 
 static volatile sig_atomic_t g_interrupted;

@@ -9,7 +9,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "../core/engine.h"
+#include "../core/engine/engine.h"
 
 typedef enum bg_kind {
     BG_SHOW,          /* read flag `name` (run_show_flag) */

@@ -2,7 +2,7 @@
 #ifndef MELEE_CONSOLE_H
 #define MELEE_CONSOLE_H
 
-#include "../core/engine.h"
+#include "../core/engine/engine.h"
 
 /* Runs the console over a started run until the operator quits or the run
  * ends (duration). Returns 0 normally, or -1 if the terminal could not be

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../core/profile.h"
+#include "../core/config/profile.h"
 #include "../core/util.h"
 #include "dialogs.h"
 

@@ -6,7 +6,7 @@
 #ifndef MELEE_TUI_EVLOG_H
 #define MELEE_TUI_EVLOG_H
 
-#include "../core/engine.h"
+#include "../core/engine/engine.h"
 
 #define EVLOG_ALL 512
 #define EVLOG_NOTABLE 256

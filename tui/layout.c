@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "../core/catalog.h"
+#include "../core/engine/catalog.h"
 
 #define SIDE_MIN_COLS 118   /* from this width objects etc. go to a side column */
 #define CELL_MIN 19         /* "tables 12/30 ####" */

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../core/engine.h"
+#include "../core/engine/engine.h"
 #include "bgjobs.h"
 #include "draw.h"
 #include "evlog.h"

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../config.h"
+#include "../config/config.h"
 #include "history.h"
 
 typedef enum verdict {

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/catalog.h"
+#include "core/engine/catalog.h"
 
 static const int LIMITS[OBJ_KIND_COUNT] = {3, 10, 8, 4, 6, 5, 5};
 static const int MINIMUMS[OBJ_KIND_COUNT] = {1, 2, 0, 0, 0, 0, 0};

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/errclass.h"
-#include "core/findings.h"
-#include "core/histogram.h"
+#include "core/engine/errclass.h"
+#include "core/engine/findings.h"
+#include "core/engine/histogram.h"
 #include "core/rng.h"
 
 static void derived_streams_reproduce(void **state)

@@ -20,9 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/embedded.h"
-#include "core/pgstale.h"
-#include "core/rmtree.h"
+#include "core/server/embedded.h"
+#include "core/server/pgstale.h"
+#include "core/server/rmtree.h"
 #include "core/util.h"
 
 static const embedded_opts QUIET = {.quiet = true};

@@ -20,7 +20,7 @@
 #include "actions/gen_params.h"
 #include "actions/gen_query.h"
 #include "actions/gen_value.h"
-#include "core/embedded.h"
+#include "core/server/embedded.h"
 #include "core/util.h"
 
 #define SCHEMA "melee_gen_test"

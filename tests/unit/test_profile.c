@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/config.h"
-#include "core/profile.h"
+#include "core/config/config.h"
+#include "core/config/profile.h"
 #include "core/util.h"
 
 

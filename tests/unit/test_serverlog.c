@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/embedded.h"
-#include "core/serverlog.h"
+#include "core/server/embedded.h"
+#include "core/server/serverlog.h"
 #include "core/util.h"
 
 /* Lines a PostgreSQL 15 server writes when something crashed. */

@@ -6,7 +6,7 @@
 
 #include "lockwatch.h"
 #include "run_internal.h"
-#include "util.h"
+#include "../util.h"
 
 #define EVENT_RING_SIZE 2048
 #define FINDINGS_KEPT 1000

@@ -7,7 +7,7 @@
 #include <yaml.h>
 
 #include "profile.h"
-#include "util.h"
+#include "../util.h"
 
 typedef struct emitter {
     yaml_emitter_t e;

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "run_internal.h"
-#include "util.h"
+#include "../util.h"
 
 int64_t ax_process(const actx *a)
 {

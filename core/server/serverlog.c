@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "../util.h"
 
 /* Text that marks a line as a sign of a server crash. */
 static const char *const CRASH_MARKS[] = {

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "run_internal.h"
-#include "util.h"
+#include "../util.h"
 
 static void snap_thread(worker *w, thread_snap *t, uint64_t now)
 {

@@ -4,9 +4,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "pgconnect.h"
+#include "../server/pgconnect.h"
 #include "run_internal.h"
-#include "util.h"
+#include "../util.h"
 
 #define WATCH_INTERVAL_MS 500
 

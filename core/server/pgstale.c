@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "rmtree.h"
-#include "util.h"
+#include "../util.h"
 
 static const char LOCK_NAME[] = "melee.lock";
 static const char PID_FILE[] = "data/postmaster.pid";

@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 
 #include "run_internal.h"
-#include "util.h"
+#include "../util.h"
 
 /* Actions with this many attempts and no success get a coverage warning. */
 #define COVERAGE_MIN_ATTEMPTS 20

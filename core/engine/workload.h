@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../actions/action.h"
+#include "../../actions/action.h"
 #include "actx.h"
 
 /* A parameter a workload reads (profile "params:", CLI --param NAME=N),

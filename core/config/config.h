@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "catalog.h"
-#include "errclass.h"
+#include "../engine/catalog.h"
+#include "../engine/errclass.h"
 
 typedef enum action_list {
     LIST_READ,

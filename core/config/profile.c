@@ -8,10 +8,10 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "../actions/action.h"
-#include "sqlbuf.h"
-#include "util.h"
-#include "workload.h"
+#include "../../actions/action.h"
+#include "../sqlbuf.h"
+#include "../util.h"
+#include "../engine/workload.h"
 
 /* ---- loading ---- */
 

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <poll.h>
 
-#include "util.h"
+#include "../util.h"
 
 PGconn *pg_connect_polling(const char *conninfo, bool (*give_up)(void *arg), void *arg,
                            double timeout_s)

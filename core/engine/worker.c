@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pgconnect.h"
+#include "../server/pgconnect.h"
 #include "run_internal.h"
-#include "util.h"
+#include "../util.h"
 
 /* A worker gives up one connection attempt after this long, then backs off
  * and tries again (the server may be restarting). */

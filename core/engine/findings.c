@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sqlbuf.h"
-#include "util.h"
+#include "../sqlbuf.h"
+#include "../util.h"
 
 struct findings {
     pthread_mutex_t mu;

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sqlbuf.h"
-#include "util.h"
+#include "../sqlbuf.h"
+#include "../util.h"
 
 struct cat_obj {
     pthread_rwlock_t lock;      /* held by the actions working on the object */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "../util.h"
 
 /* Workers append to `pending` under `mu` (a short critical section: one
  * file write and one array append). The checker thread drains pending

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "run_internal.h"
-#include "util.h"
+#include "../util.h"
 
 typedef enum send_mode {
     SEND_SIMPLE,

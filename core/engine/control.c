@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "run_internal.h"
-#include "sqlbuf.h"
-#include "util.h"
+#include "../sqlbuf.h"
+#include "../util.h"
 
 void run_set_weight(run *r, size_t action, unsigned weight)
 {

@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 #include "catalog.h"
-#include "config.h"
+#include "../config/config.h"
 #include "errclass.h"
 
 typedef struct run run;

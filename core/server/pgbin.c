@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "../util.h"
 
 /* The programs a usable binary directory must hold. */
 static const char *const NEEDED[] = {"initdb", "postgres"};

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "profile.h"
-#include "util.h"
-#include "workload.h"
+#include "../util.h"
+#include "../engine/workload.h"
 
 enum {
     OPT_HISTORY = 1000,

@@ -20,10 +20,10 @@
 #include <json-c/json.h>
 
 #include "catalog.h"
-#include "check/history.h"
-#include "config.h"
-#include "rng.h"
-#include "sqlbuf.h"
+#include "../check/history.h"
+#include "../config/config.h"
+#include "../rng.h"
+#include "../sqlbuf.h"
 
 struct worker;
 struct run;

@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "util.h"
+#include "../util.h"
 
 /* Errors that are expected when random SQL runs concurrently. Order
  * matters only between rules that overlap; the first match wins. */

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "../util.h"
 
 static const char *const LIST_NAMES[LIST_COUNT] = {
     [LIST_READ] = "read", [LIST_FETCH] = "fetch", [LIST_WRITE] = "write",

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "check/check.h"
+#include "../check/check.h"
 #include "engine.h"
 
 typedef struct recorder recorder;

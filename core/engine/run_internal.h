@@ -8,18 +8,18 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
-#include "../actions/act_custom.h"
-#include "../actions/action.h"
+#include "../../actions/act_custom.h"
+#include "../../actions/action.h"
 #include "actx.h"
 #include "catalog.h"
-#include "config.h"
+#include "../config/config.h"
 #include "engine.h"
 #include "events.h"
 #include "findings.h"
 #include "histogram.h"
 #include "recorder.h"
 #include "workload.h"
-#include "serverlog.h"
+#include "../server/serverlog.h"
 
 /* One row of the run's action table: a definition plus its live weight and
  * counters. Counter definitions: ok = the action ran to the end; ignored =

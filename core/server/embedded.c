@@ -28,7 +28,7 @@
 #include "pgspawn.h"
 #include "pgstale.h"
 #include "rmtree.h"
-#include "util.h"
+#include "../util.h"
 
 /* ---- behaviour as data ---- */
 

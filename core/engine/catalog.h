@@ -15,8 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "rng.h"
-#include "sqltype.h"
+#include "../rng.h"
+#include "../sqltype.h"
 
 typedef enum obj_kind {
     OBJ_SCHEMA,
