@@ -15,6 +15,7 @@
 bool held_pick(actx *a, unsigned mask, bool for_drop, bool shared_only, held *h)
 {
     h->shared = false;
+    h->claimed = false;
     h->o = catalog_pick(a->cat, a->rng, mask, shared_only ? -1 : a->worker_id, for_drop, &h->d);
     return h->o != NULL;
 }
@@ -97,10 +98,21 @@ void held_unlock(held *h, int n)
 void held_release(actx *a, held *h, int n)
 {
     for (int i = 0; i < n; i++) {
+        if (h[i].o && h[i].claimed)
+            catalog_unclaim_drop(a->cat, h[i].o);
         if (h[i].o)
             catalog_release(a->cat, h[i].o);
         h[i].o = NULL;
+        h[i].claimed = false;
     }
+}
+
+/* Claims the drop of the locked object h holds (catalog_claim_drop).
+ * Returns false when the drop would take a kind below its minimum. */
+static bool held_claim_drop(actx *a, held *h)
+{
+    h->claimed = catalog_claim_drop(a->cat, h->o);
+    return h->claimed;
 }
 
 bool held_lock_with_schema(actx *a, obj_kind k, bool for_drop, held h[2])
@@ -109,10 +121,15 @@ bool held_lock_with_schema(actx *a, obj_kind k, bool for_drop, held h[2])
     if (!held_pick(a, OBJ_MASK(k), for_drop, false, &h[0]))
         return false;
     held_schema_of(a, &h[0], &h[1]);
-    if (held_lock(a, h, 2))
-        return true;
-    held_release(a, h, 2);
-    return false;
+    if (!held_lock(a, h, 2)) {
+        held_release(a, h, 2);
+        return false;
+    }
+    if (for_drop && !held_claim_drop(a, &h[0])) {
+        held_unlock_release(a, h, 2);
+        return false;
+    }
+    return true;
 }
 
 /* True when the cascade set of o is exactly the objects of h[from..n). */
@@ -158,7 +175,8 @@ bool held_lock_with_dependents(actx *a, obj_kind k, bool for_drop, bool dependen
         return false;
     }
     /* A view built on it between the look and the locks is not locked. */
-    if (dependents && !same_cascade(a, h[0].o, h, 2, *n)) {
+    if ((dependents && !same_cascade(a, h[0].o, h, 2, *n)) ||
+        (for_drop && !held_claim_drop(a, &h[0]))) {
         held_unlock_release(a, h, *n);
         return false;
     }

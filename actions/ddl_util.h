@@ -21,6 +21,7 @@ typedef struct held {
     cat_obj *o;
     cat_desc d;
     bool shared;   /* held_lock takes its lock shared: it is only built on or into */
+    bool claimed;  /* its drop is claimed (catalog_claim_drop); held_release gives it up */
 } held;
 
 /* Picks an object whose kind is in mask. shared_only leaves temp objects
@@ -35,7 +36,8 @@ bool held_pick(actx *a, unsigned mask, bool for_drop, bool shared_only, held *h)
 bool held_lock(actx *a, held *h, int n);
 void held_unlock(held *h, int n);
 
-/* Drops the references of n held objects (NULL entries are skipped). */
+/* Drops the references of n held objects (NULL entries are skipped) and
+ * gives up the drop claims of those not dropped. */
 void held_release(actx *a, held *h, int n);
 
 /* Picks an object of kind k and locks it together with its schema (h[0]

@@ -20,6 +20,7 @@ struct cat_obj {
     int ndeps;
     uint64_t grants[CAT_MAX_GRANTS]; /* roles: ids of objects granted to them (catalog.mu) */
     int ngrants;
+    bool drop_claimed;          /* a worker is about to drop it (catalog.mu) */
 };
 
 typedef struct obj_array {
@@ -32,6 +33,7 @@ struct catalog {
     obj_array objs[OBJ_KIND_COUNT];
     int ntemp[OBJ_KIND_COUNT];
     int reserved[OBJ_KIND_COUNT];
+    int claimed[OBJ_KIND_COUNT];   /* live non-temp objects claimed for a drop */
     int limits[OBJ_KIND_COUNT];
     int minimums[OBJ_KIND_COUNT];
     atomic_uint_fast64_t next_id;
@@ -146,7 +148,7 @@ static bool droppable(const catalog *c, const cat_obj *o)
     obj_kind k = o->d.kind;
     if (o->d.temp)
         return true;
-    return c->objs[k].n - c->ntemp[k] > c->minimums[k];
+    return c->objs[k].n - c->ntemp[k] - c->claimed[k] > c->minimums[k];
 }
 
 cat_obj *catalog_pick(catalog *c, rng_t *r, unsigned kind_mask, int worker, bool for_drop,
@@ -382,6 +384,10 @@ static int sweep_dead(catalog *c)
             }
             if (o->d.temp)
                 c->ntemp[k]--;
+            if (o->drop_claimed) {
+                o->drop_claimed = false;
+                c->claimed[k]--;
+            }
             gone++;
             catalog_release(c, o);
         }
@@ -440,37 +446,48 @@ static bool listed(const cat_obj *o, const cat_obj *const *v, int n)
     return false;
 }
 
-int catalog_cascade_of(catalog *c, cat_obj *o, cat_obj **out, int max)
+/* Fills gone[] with o and every live object a DROP ... CASCADE of o would
+ * take (schema members included), in the order found. Caller holds c->mu.
+ * Returns how many, or -1 when there are more than max. */
+static int fall_set(catalog *c, cat_obj *o, cat_obj **gone, int max)
 {
-    enum { MAX_GONE = 256 };
-    const cat_obj *gone[MAX_GONE];
-    int ngone = 0, n = 0;
+    int ngone = 0;
     gone[ngone++] = o;
-    pthread_mutex_lock(&c->mu);
     bool changed = true;
-    while (changed && n >= 0) {
+    while (changed) {
         changed = false;
-        for (int k = 0; k < OBJ_KIND_COUNT && n >= 0; k++)
+        for (int k = 0; k < OBJ_KIND_COUNT; k++)
             for (int i = 0; i < c->objs[k].n; i++) {
                 cat_obj *x = c->objs[k].v[i];
-                if (!x->alive || listed(x, gone, ngone) || !falls_with_marked(x, gone, ngone))
+                if (!x->alive || listed(x, (const cat_obj *const *)gone, ngone) ||
+                    !falls_with_marked(x, (const cat_obj *const *)gone, ngone))
                     continue;
-                if (ngone == MAX_GONE) {
-                    n = -1;
-                    break;
-                }
+                if (ngone == max)
+                    return -1;
                 gone[ngone++] = x;
                 changed = true;
-                if (x->schema == o)
-                    continue; /* a member of the dropped schema */
-                if (n == max) {
-                    n = -1;
-                    break;
-                }
-                out[n++] = x;
             }
     }
-    if (n < 0) {
+    return ngone;
+}
+
+enum { MAX_FALLING = 256 };
+
+int catalog_cascade_of(catalog *c, cat_obj *o, cat_obj **out, int max)
+{
+    cat_obj *gone[MAX_FALLING];
+    int n = 0;
+    pthread_mutex_lock(&c->mu);
+    int ngone = fall_set(c, o, gone, MAX_FALLING);
+    for (int i = 1; i < ngone && n >= 0; i++) {
+        if (gone[i]->schema == o)
+            continue; /* a member of the dropped schema */
+        if (n == max)
+            n = -1;
+        else
+            out[n++] = gone[i];
+    }
+    if (ngone < 0 || n < 0) {
         pthread_mutex_unlock(&c->mu);
         return -1;
     }
@@ -478,6 +495,37 @@ int catalog_cascade_of(catalog *c, cat_obj *o, cat_obj **out, int max)
         atomic_fetch_add(&out[i]->refs, 1);
     pthread_mutex_unlock(&c->mu);
     return n;
+}
+
+bool catalog_claim_drop(catalog *c, cat_obj *o)
+{
+    cat_obj *gone[MAX_FALLING];
+    int falling[OBJ_KIND_COUNT] = {0};
+    pthread_mutex_lock(&c->mu);
+    int ngone = o->alive && !o->drop_claimed ? fall_set(c, o, gone, MAX_FALLING) : -1;
+    for (int i = 0; i < ngone; i++)
+        if (!gone[i]->d.temp && !gone[i]->drop_claimed)
+            falling[gone[i]->d.kind]++;
+    bool ok = ngone > 0;
+    for (int k = 0; ok && k < OBJ_KIND_COUNT; k++)
+        ok = falling[k] == 0 ||
+             c->objs[k].n - c->ntemp[k] - c->claimed[k] - falling[k] >= c->minimums[k];
+    if (ok && !o->d.temp) {
+        o->drop_claimed = true;
+        c->claimed[o->d.kind]++;
+    }
+    pthread_mutex_unlock(&c->mu);
+    return ok;
+}
+
+void catalog_unclaim_drop(catalog *c, cat_obj *o)
+{
+    pthread_mutex_lock(&c->mu);
+    if (o->drop_claimed) {
+        o->drop_claimed = false;
+        c->claimed[o->d.kind]--;
+    }
+    pthread_mutex_unlock(&c->mu);
 }
 
 int catalog_drop(catalog *c, cat_obj *o, bool cascade)

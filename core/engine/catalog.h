@@ -137,6 +137,18 @@ void catalog_forget_grant(catalog *c, cat_obj *role, uint64_t obj_id);
 /* Adds delta to a relation's row estimate (clamped at 0). */
 void catalog_add_rows(catalog *c, cat_obj *o, int64_t delta);
 
+/* Claims the drop of o, which the caller has locked: succeeds only while
+ * its kind, and every kind of what a CASCADE on it would take, stays at or
+ * above its minimum counting the drops other workers have claimed (the
+ * check at catalog_pick time alone lets two workers drop the last two
+ * droppable tables at once). Returns false when the drop must not happen.
+ * A claim ends when o is dropped, or with catalog_unclaim_drop. */
+bool catalog_claim_drop(catalog *c, cat_obj *o);
+
+/* Gives up a claim of catalog_claim_drop (no-op when there is none or o
+ * was dropped). */
+void catalog_unclaim_drop(catalog *c, cat_obj *o);
+
 /* Marks o dropped and untracks what the server drops with it: schema
  * members, indexes of a dropped relation, and (with cascade) everything
  * that depends on it, transitively. Returns how many objects went. */

@@ -73,7 +73,8 @@ static void *churn(void *p)
             unsigned mask = what == 2 ? OBJ_MASK(OBJ_TABLE) : OBJ_MASK(OBJ_VIEW);
             cat_obj *o = catalog_pick(a->c, &r, mask, a->id, true, NULL);
             if (o && catalog_lock(a->c, o)) {
-                catalog_drop(a->c, o, rng_chance(&r, 0.5));
+                if (catalog_claim_drop(a->c, o))
+                    catalog_drop(a->c, o, rng_chance(&r, 0.5));
                 catalog_unlock(o);
             }
             catalog_release(a->c, o);
@@ -105,6 +106,35 @@ static void limits_hold_under_concurrency(void **state)
     int counts[OBJ_KIND_COUNT];
     catalog_counts(c, counts, NULL);
     assert_true(counts[OBJ_TABLE] >= 2);
+    catalog_free(c);
+}
+
+/* Two workers that each picked a table while the kind was one above its
+ * minimum cannot both drop theirs: the second claim is refused until the
+ * first gives up. A schema whose drop would take tables below their
+ * minimum cannot be claimed at all. */
+static void drop_claims_keep_minimums(void **state)
+{
+    (void)state;
+    catalog *c = catalog_new(LIMITS, MINIMUMS);
+    cat_obj *s = add(c, OBJ_SCHEMA, "s", NULL, NULL, false, -1);
+    cat_obj *s2 = add(c, OBJ_SCHEMA, "s2", NULL, NULL, false, -1);
+    cat_obj *t[3];
+    for (int i = 0; i < 3; i++)
+        t[i] = add(c, OBJ_TABLE, i == 0 ? "t0" : i == 1 ? "t1" : "t2", s, NULL, false, -1);
+    assert_true(catalog_claim_drop(c, t[0]));
+    assert_false(catalog_claim_drop(c, t[1]));
+    catalog_unclaim_drop(c, t[0]);
+    assert_true(catalog_claim_drop(c, t[1]));
+    catalog_drop(c, t[1], false);
+    assert_false(catalog_claim_drop(c, t[2]));
+    /* Dropping s would take t0 and t2: tables would fall to 0. */
+    assert_false(catalog_claim_drop(c, s));
+    assert_true(catalog_claim_drop(c, s2));
+    for (int i = 0; i < 3; i++)
+        catalog_release(c, t[i]);
+    catalog_release(c, s);
+    catalog_release(c, s2);
     catalog_free(c);
 }
 
@@ -218,6 +248,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(limits_hold_under_concurrency),
         cmocka_unit_test(at_limit_reserve_fails),
+        cmocka_unit_test(drop_claims_keep_minimums),
         cmocka_unit_test(drops_cascade_and_keep_minimums),
         cmocka_unit_test(cascade_sets),
         cmocka_unit_test(temp_objects_belong_to_their_worker),
