@@ -7,4 +7,4 @@
 expect_status 1 $? "run with a planted hang"
 [ "$(json_int "$TMP/s.json" hangs)" -ge 1 ] || fail "no hang counted"
 grep -q '\[hang\]' "$TMP/out" || fail "report shows no hang"
-grep -q 'SQL: .*pg_sleep' "$TMP/out" || fail "the hung statement is not shown"
+grep -q 'SQL: .*pg_sleep' "$TMP/out" || { cat "$TMP/out"; fail "the hung statement is not shown"; }
