@@ -15,7 +15,8 @@ VERSION := 0.1.0
 
 # Debian packages the build, the tests and the embedded server need.
 DEB_PACKAGES := gcc make pkg-config libpq-dev libyaml-dev libncurses-dev \
-                libcmocka-dev libjson-c-dev postgresql tmux procps time
+                libcmocka-dev libjson-c-dev postgresql tmux procps time \
+                faketime
 # Extra packages for `make screenshots` only.
 SHOT_PACKAGES := xvfb xterm imagemagick fonts-dejavu-core
 PKGS    := libpq yaml-0.1 ncursesw json-c

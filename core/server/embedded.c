@@ -24,7 +24,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "faketime.h"
+#include "keeper.h"
 #include "pgbin.h"
+#include "pgprocs.h"
 #include "pgspawn.h"
 #include "pgstale.h"
 #include "rmtree.h"
@@ -58,7 +61,12 @@ enum {
     TAIL_LINES = 12,
     TAIL_BYTES = 4096,
     MAX_SERVERS = 32,
+    MAX_SETTINGS = 64,        /* settings a profile may add */
+    MAX_EXTRA_ENV = 8,
+    GONE_TIMEOUT_MS = 10000,  /* killed processes must be gone before a restart */
 };
+
+static const char CLOCK_FILE[] = "faketime.rc";
 
 /* How to stop a postmaster: each signal, then how long to wait for it. */
 typedef struct stop_step {
@@ -80,7 +88,10 @@ struct embedded_pg {
     char *log_path;
     char *conninfo;
     int port;
-    pid_t pid;
+    _Atomic pid_t pid;  /* changes when a kill fault restarts the server */
+    char **settings;    /* NAME=VALUE from the profile, after ours so they win */
+    size_t nsettings;
+    char *clock_file;   /* the faketime control file, NULL without faketime */
     int lock_fd;        /* held while the directory is ours (pgstale.h) */
     bool keep, quiet;
     pg_identity id;
@@ -184,6 +195,9 @@ static void stop_process(pid_t pid, const stop_step *steps, size_t n)
 void embedded_emergency_cleanup(void)
 {
     int saved = errno;
+    for (int i = 0; i < MAX_SERVERS; i++)
+        if (atomic_load(&g_slots[i].state) != SLOT_FREE)
+            pgprocs_signal_tree(atomic_load(&g_slots[i].pid), SIGCONT);   /* a pause fault */
     for (int i = 0; i < MAX_SERVERS; i++) {
         if (atomic_load(&g_slots[i].kept) || !slot_take(i))
             continue;
@@ -282,6 +296,10 @@ static void pg_free(embedded_pg *pg)
     free(pg->data_dir);
     free(pg->log_path);
     free(pg->conninfo);
+    for (size_t i = 0; i < pg->nsettings; i++)
+        free(pg->settings[i]);
+    free(pg->settings);
+    free(pg->clock_file);
     free(pg);
 }
 
@@ -323,31 +341,42 @@ static int run_initdb(embedded_pg *pg, char **err)
 typedef enum { LAUNCH_READY, LAUNCH_PORT_TAKEN, LAUNCH_FAILED } launch_result;
 
 /* Starts the postmaster on pg->port and waits until it accepts
- * connections. On failure it is stopped and *err set (caller frees). */
-static launch_result launch_server(embedded_pg *pg, char **err)
+ * connections. On failure it is stopped and *err set (caller frees).
+ * A restart keeps the conninfo others may be reading. */
+static launch_result launch_server(embedded_pg *pg, bool restart, char **err)
 {
     char *prog = xasprintf("%s/postgres", pg->bindir);
     char *port = xasprintf("%d", pg->port);
-    const char *argv[7 + 2 * ARRAY_LEN(SERVER_SETTINGS) + 1] = {
+    const char *argv[7 + 2 * (ARRAY_LEN(SERVER_SETTINGS) + MAX_SETTINGS) + 1] = {
         prog, "-D", pg->data_dir, "-p", port, "-k", pg->dir};
     size_t k = 7;
     for (size_t i = 0; i < ARRAY_LEN(SERVER_SETTINGS); i++) {
         argv[k++] = "-c";
         argv[k++] = SERVER_SETTINGS[i];
     }
+    for (size_t i = 0; i < pg->nsettings; i++) {
+        argv[k++] = "-c";
+        argv[k++] = pg->settings[i];
+    }
     argv[k] = NULL;
+    char env_bufs[MAX_EXTRA_ENV][256];
+    char *env[MAX_EXTRA_ENV + 1] = {0};
+    size_t nenv = pg->clock_file ? faketime_env(pg->clock_file, env_bufs, MAX_EXTRA_ENV) : 0;
+    for (size_t i = 0; i < nenv; i++)
+        env[i] = env_bufs[i];
     off_t log_start = file_size(pg->log_path);
     pgspawn_spec spec = {.argv = (char **)argv, .log_path = pg->log_path, .cwd = pg->dir,
                          .id = &pg->id, .new_session = true,
-                         .pdeathsig = pg->keep ? 0 : SIGQUIT};
+                         .pdeathsig = pg->keep ? 0 : SIGQUIT, .extra_env = env};
     pg->pid = pgspawn(&spec, err);
     free(port);
     free(prog);
     if (pg->pid < 0)
         return LAUNCH_FAILED;
     slot_set_pid(pg->slot, pg->pid);
-    pg->conninfo = xasprintf("host=%s port=%d dbname=postgres user=%s", pg->dir, pg->port,
-                             BOOTSTRAP_USER);
+    if (!restart)
+        pg->conninfo = xasprintf("host=%s port=%d dbname=postgres user=%s", pg->dir, pg->port,
+                                 BOOTSTRAP_USER);
     for (int waited = 0; waited < READY_TIMEOUT_MS; waited += READY_POLL_MS) {
         if (PQping(pg->conninfo) == PQPING_OK)
             return LAUNCH_READY;
@@ -359,8 +388,10 @@ static launch_result launch_server(embedded_pg *pg, char **err)
     slot_set_pid(pg->slot, 0);
     stop_process(pg->pid, EMERGENCY_STOP, ARRAY_LEN(EMERGENCY_STOP));
     pg->pid = 0;
-    free(pg->conninfo);
-    pg->conninfo = NULL;
+    if (!restart) {
+        free(pg->conninfo);
+        pg->conninfo = NULL;
+    }
     char *tail = log_tail(pg->log_path, log_start);
     launch_result r = LAUNCH_FAILED;
     if (exited && text_has_any(tail, PORT_TAKEN_MARKS, ARRAY_LEN(PORT_TAKEN_MARKS)))
@@ -415,6 +446,18 @@ embedded_pg *embedded_start(const embedded_opts *o, char **err)
     pg->slot = -1;
     pg->lock_fd = -1;
     *err = NULL;
+    if (o && o->nsettings > MAX_SETTINGS) {
+        *err = xasprintf("too many server settings (at most %d)", MAX_SETTINGS);
+        pg_free(pg);
+        return NULL;
+    }
+    if (o && o->nsettings) {
+        pg->settings = xcalloc(o->nsettings, sizeof *pg->settings);
+        for (size_t i = 0; i < o->nsettings; i++)
+            pg->settings[pg->nsettings++] = xasprintf("%s=%s", o->settings[i].name,
+                                                      o->settings[i].value);
+    }
+
     if (!(pg->bindir = pgbin_find(err)) || pg_identity_lookup(&pg->id, err) != 0) {
         abandon(pg);
         return NULL;
@@ -435,6 +478,13 @@ embedded_pg *embedded_start(const embedded_opts *o, char **err)
         abandon(pg);
         return NULL;
     }
+    if (o && o->faketime && faketime_library()) {
+        pg->clock_file = xasprintf("%s/%s", pg->dir, CLOCK_FILE);
+        if (faketime_set(pg->clock_file, 0, 1.0, err) != 0) {
+            abandon(pg);
+            return NULL;
+        }
+    }
     uint64_t t_initdb = now_ns();
     launch_result r = LAUNCH_PORT_TAKEN;
     for (int attempt = 0; attempt < START_ATTEMPTS && r == LAUNCH_PORT_TAKEN; attempt++) {
@@ -444,7 +494,7 @@ embedded_pg *embedded_start(const embedded_opts *o, char **err)
             *err = xasprintf("cannot find a free port on 127.0.0.1: %s", strerror(errno));
             r = LAUNCH_FAILED;
         } else {
-            r = launch_server(pg, err);
+            r = launch_server(pg, false, err);
         }
     }
     if (r != LAUNCH_READY) {
@@ -466,6 +516,107 @@ const char *embedded_dir(const embedded_pg *pg) { return pg->dir; }
 int embedded_port(const embedded_pg *pg) { return pg->port; }
 int embedded_pid(const embedded_pg *pg) { return (int)pg->pid; }
 
+/* ---- faults (the nemesis) ---- */
+
+int embedded_signal(embedded_pg *pg, int sig)
+{
+    return pgprocs_signal_tree(pg->pid, sig);
+}
+
+/* Waits until none of pids is alive (zombies count as gone). */
+static bool wait_gone(const pid_t *pids, int n, int ms)
+{
+    for (int waited = 0; waited <= ms; waited += 10) {
+        bool any = false;
+        for (int i = 0; i < n && !any; i++) {
+            char st = pgprocs_state(pids[i]);
+            any = st != 0 && st != 'Z' && st != 'X';
+        }
+        if (!any)
+            return true;
+        pgspawn_nap(10);
+    }
+    return false;
+}
+
+typedef struct relaunch_call {
+    embedded_pg *pg;
+    char *err;
+    launch_result r;
+} relaunch_call;
+
+static void relaunch_on_keeper(void *arg)
+{
+    relaunch_call *c = arg;
+    c->r = launch_server(c->pg, true, &c->err);
+}
+
+int embedded_kill(embedded_pg *pg, char **err)
+{
+    pid_t old = pg->pid;
+    if (old <= 0) {
+        *err = xstrdup("the server is not running");
+        return -1;
+    }
+    pid_t kids[PGPROCS_MAX];
+    kill(old, SIGSTOP);   /* no new children while we list them */
+    int n = pgprocs_children(old, kids, PGPROCS_MAX);
+    for (int i = 0; i < n; i++)
+        kill(kids[i], SIGKILL);
+    kill(old, SIGKILL);
+    pgspawn_reap(old);
+    slot_set_pid(pg->slot, 0);
+    pg->pid = 0;
+    if (!wait_gone(kids, n, GONE_TIMEOUT_MS)) {
+        *err = xstrdup("killed server processes did not go away");
+        return -1;
+    }
+    return n + 1;
+}
+
+int embedded_restart(embedded_pg *pg, char **err)
+{
+    if (pg->pid > 0)
+        return (int)pg->pid;
+    relaunch_call c = {.pg = pg};
+    keeper_run(relaunch_on_keeper, &c);
+    if (c.r != LAUNCH_READY) {
+        *err = c.err ? c.err : xstrdup("the server did not restart");
+        return -1;
+    }
+    free(c.err);
+    return (int)pg->pid;
+}
+
+bool embedded_running(const embedded_pg *pg)
+{
+    return pg->pid > 0;
+}
+
+bool embedded_has_clock(const embedded_pg *pg)
+{
+    return pg->clock_file != NULL;
+}
+
+int embedded_set_clock(embedded_pg *pg, double offset_s, char **err)
+{
+    if (!pg->clock_file) {
+        *err = xstrdup("the server was not started under libfaketime");
+        return -1;
+    }
+    return faketime_set(pg->clock_file, offset_s, 1.0, err);
+}
+
+void embedded_heal(embedded_pg *pg)
+{
+    if (!pg)
+        return;
+    pgprocs_signal_tree(pg->pid, SIGCONT);
+    char *err = NULL;
+    if (pg->clock_file && faketime_set(pg->clock_file, 0, 1.0, &err) != 0)
+        free(err);
+}
+
 /* ---- stopping ---- */
 
 /* Tells the user how to reach and stop a server left running. */
@@ -486,6 +637,7 @@ void embedded_stop(embedded_pg *pg)
 {
     if (!pg)
         return;
+    embedded_heal(pg);
     if (slot_take(pg->slot)) {
         if (pg->keep) {
             print_kept(pg);

@@ -68,17 +68,21 @@ static bool env_dropped(const char *kv)
 }
 
 /* Returns the child's environment (caller frees the array, not the strings). */
-static char **child_environment(void)
+static char **child_environment(char *const *extra)
 {
-    size_t n = 0;
+    size_t n = 0, nextra = 0;
     while (environ && environ[n])
         n++;
-    char **env = xcalloc(n + 2, sizeof *env);
+    while (extra && extra[nextra])
+        nextra++;
+    char **env = xcalloc(n + nextra + 2, sizeof *env);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (!env_dropped(environ[i]))
             env[k++] = environ[i];
     env[k++] = (char *)FORCED_LOCALE;
+    for (size_t i = 0; i < nextra; i++)
+        env[k++] = extra[i];
     env[k] = NULL;
     return env;
 }
@@ -139,7 +143,7 @@ static void __attribute__((noreturn)) child_exec(const pgspawn_spec *s, char **e
 
 pid_t pgspawn(const pgspawn_spec *s, char **err)
 {
-    char **env = child_environment();
+    char **env = child_environment(s->extra_env);
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0)

@@ -29,6 +29,7 @@ typedef struct pgspawn_spec {
     const pg_identity *id;
     bool new_session;              /* setsid(): no terminal signals reach it */
     int pdeathsig;                 /* signal sent when we die, 0 for none */
+    char *const *extra_env;        /* NAME=VALUE added to the environment, or NULL */
 } pgspawn_spec;
 
 /* Forks and execs the program as id with stdin from /dev/null, stdout and
