@@ -146,7 +146,9 @@ static void start_fault(nemesis *n, fault_kind k, const fault_params *p, double 
     if (rc == 0) {
         n->started++;
         n->current = (nemesis_fault_view){.kind = k, .start_s = t, .end_s = -1};
-        snprintf(n->current.what, sizeof n->current.what, "%s", what);
+        size_t len = strnlen(what, sizeof n->current.what - 1);   /* shortened for the panel */
+        memcpy(n->current.what, what, len);
+        n->current.what[len] = '\0';
         n->current_params = *p;
         n->current_end_s = t + duration_s;
         n->active = !d->instant;

@@ -58,6 +58,7 @@ typedef struct conn {
     double lot;                /* drawn at accept: toxic applies when lot < toxicity */
     flow f[2];
     bool dead;
+    bool rst;                  /* close with a reset (the reset toxic) */
 } conn;
 
 struct tcp_proxy {
@@ -360,7 +361,7 @@ static int conn_events(const proxy_toxics *t, const conn *c, struct pollfd *pf, 
 {
     pf[0] = (struct pollfd){.fd = -1};
     pf[1] = (struct pollfd){.fd = -1};
-    if (c->held || (t->partition && affected(t, c)))
+    if (c->dead || c->held || (t->partition && affected(t, c)))
         return -1;
     if (c->connecting) {
         pf[1] = (struct pollfd){.fd = c->fd[DOWN], .events = POLLOUT};
@@ -417,7 +418,7 @@ static void apply_toxics(tcp_proxy *p, const proxy_toxics *t, bool reset_now)
     for (size_t i = p->nconns; i-- > 0;) {
         conn *c = p->conns[i];
         if (reset_now && affected(t, c)) {
-            conn_close(p, i, true);
+            c->dead = c->rst = true;   /* closed by the loop, after this round's events */
             continue;
         }
         if (c->held && !(t->partition && affected(t, c)) && !conn_connect(p, c))
@@ -443,6 +444,14 @@ static bool refresh_toxics(tcp_proxy *p, proxy_toxics *t, unsigned *gen)
     return !stop;
 }
 
+/* Closes the connections marked dead (pollfd indexes change after). */
+static void close_dead(tcp_proxy *p)
+{
+    for (size_t i = p->nconns; i-- > 0;)
+        if (p->conns[i]->dead)
+            conn_close(p, i, p->conns[i]->rst);
+}
+
 static void *proxy_main(void *arg)
 {
     tcp_proxy *p = arg;
@@ -452,6 +461,7 @@ static void *proxy_main(void *arg)
     for (;;) {
         if (!refresh_toxics(p, &t, &seen_gen))
             break;
+        close_dead(p);
         uint64_t now = now_ns();
         pf[0] = (struct pollfd){.fd = p->lfd, .events = POLLIN};
         pf[1] = (struct pollfd){.fd = p->wake, .events = POLLIN};
@@ -475,9 +485,7 @@ static void *proxy_main(void *arg)
         }
         for (size_t i = 0; i < n; i++)
             conn_step(p, &t, p->conns[i], pf + 2 + 2 * i, now);
-        for (size_t i = p->nconns; i-- > 0;)
-            if (p->conns[i]->dead)
-                conn_close(p, i, false);
+        close_dead(p);
         if (pf[0].revents & POLLIN)
             accept_all(p, &t);
     }
