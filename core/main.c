@@ -12,6 +12,7 @@
 #include "../tui/console.h"
 #include "check/check.h"
 #include "config/cli.h"
+#include "config/profile.h"
 #include "server/embedded.h"
 #include "engine/engine.h"
 #include "util.h"
@@ -175,11 +176,16 @@ int main(int argc, char **argv)
     run_config cfg;
     cli_opts o;
     int rc = cli_parse(argc, argv, &cfg, &o);
-    if (rc == 0 && o.help)
+    if (rc == 0 && o.help) {
         cli_usage(stdout);
-    else if (rc == 0 && o.version)
+    } else if (rc == 0 && o.version) {
         printf("melee %s\n", MELEE_VERSION);
-    if (rc || o.help || o.version) {
+    } else if (rc == 0 && o.print_profile) {
+        char *text = profile_text(&cfg);
+        fputs(text, stdout);
+        free(text);
+    }
+    if (rc || o.help || o.version || o.print_profile) {
         config_free(&cfg);
         return rc;
     }

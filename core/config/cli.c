@@ -1,4 +1,6 @@
-/* cli.c - option parsing: built-in defaults < profile < command line. */
+/* cli.c - the command line: built-in defaults < profile < flags. The
+ * flags and --help come from the settings table (settings.c); the few
+ * options that are not settings are rows of EXTRAS. */
 #include "cli.h"
 
 #include <errno.h>
@@ -7,180 +9,245 @@
 #include <string.h>
 
 #include "profile.h"
+#include "settings.h"
+#include "../sqlbuf.h"
 #include "../util.h"
 #include "../engine/workload.h"
 
-enum {
-    OPT_HISTORY = 1000,
-    OPT_SUMMARY,
-    OPT_LOG,
-    OPT_HEADLESS,
-    OPT_KEEP_SERVER,
-    OPT_HANG_LIMIT,
-    OPT_PARAM,
+typedef enum extra_kind { X_PROFILE, X_PARAM, X_PRINT_PROFILE, X_HELP, X_VERSION } extra_kind;
+
+/* An option that is not a run setting. */
+typedef struct cli_extra {
+    const char *flag;
+    char short_flag;
+    const char *arg;   /* NULL: no argument */
+    const char *help;
+    extra_kind kind;
+} cli_extra;
+
+static const cli_extra EXTRAS[] = {
+    {"profile", 'p', "FILE", "YAML profile (built-in defaults when absent)", X_PROFILE},
+    {"param", 0, "NAME=N", "a workload parameter (accounts=8, keys=10, ...); repeatable", X_PARAM},
+    {"print-profile", 0, NULL,
+     "print the effective settings as a complete YAML profile and exit", X_PRINT_PROFILE},
+    {"help", 'h', NULL, "this help", X_HELP},
+    {"version", 'V', NULL, "the version", X_VERSION},
 };
 
-static const struct option LONG_OPTS[] = {
-    {"profile", required_argument, NULL, 'p'},
-    {"dsn", required_argument, NULL, 'd'},
-    {"threads", required_argument, NULL, 't'},
-    {"complexity", required_argument, NULL, 'c'},
-    {"workload", required_argument, NULL, 'w'},
-    {"isolation", required_argument, NULL, 'i'},
-    {"duration", required_argument, NULL, 'D'},
-    {"seed", required_argument, NULL, 's'},
-    {"history", required_argument, NULL, OPT_HISTORY},
-    {"summary-json", required_argument, NULL, OPT_SUMMARY},
-    {"log", required_argument, NULL, OPT_LOG},
-    {"headless", no_argument, NULL, OPT_HEADLESS},
-    {"keep-server", no_argument, NULL, OPT_KEEP_SERVER},
-    {"hang-limit", required_argument, NULL, OPT_HANG_LIMIT},
-    {"param", required_argument, NULL, OPT_PARAM},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {NULL, 0, NULL, 0},
-};
-static const char SHORT_OPTS[] = "p:d:t:c:w:i:D:s:hV";
+/* getopt values of options without a short flag. */
+enum { VAL_SETTING = 1000, VAL_EXTRA = 2000 };
+
+#define HELP_COLUMN 26
+#define HELP_WIDTH 79
+
+/* Appends text wrapped at HELP_WIDTH, continuation lines at HELP_COLUMN. */
+static void wrap(sqlbuf *out, int col, const char *text)
+{
+    const char *p = text;
+    while (*p) {
+        int room = HELP_WIDTH - col;
+        size_t n = strlen(p);
+        if ((int)n > room) {
+            n = (size_t)room;
+            while (n > 0 && p[n] != ' ')
+                n--;
+            if (n == 0)
+                n = strcspn(p, " ");
+        }
+        sb_printf(out, "%.*s\n", (int)n, p);
+        p += n;
+        while (*p == ' ')
+            p++;
+        if (*p) {
+            sb_printf(out, "%*s", HELP_COLUMN, "");
+            col = HELP_COLUMN;
+        }
+    }
+}
+
+static void option_line(sqlbuf *out, char short_flag, const char *flag, const char *arg,
+                        const char *help)
+{
+    size_t start = out->len;
+    if (short_flag)
+        sb_printf(out, "  -%c, --%s", short_flag, flag);
+    else
+        sb_printf(out, "      --%s", flag);
+    if (arg)
+        sb_printf(out, " %s", arg);
+    int len = (int)(out->len - start);
+    if (len >= HELP_COLUMN - 1)
+        sb_printf(out, "\n%*s", HELP_COLUMN, "");
+    else
+        sb_printf(out, "%*s", HELP_COLUMN - len, "");
+    wrap(out, HELP_COLUMN, help);
+}
+
+static void setting_help(sqlbuf *out, const setting *s)
+{
+    sqlbuf text = SQLBUF_INIT, allowed = SQLBUF_INIT;
+    setting_allowed(s, &allowed);
+    sb_add(&text, s->help);
+    if (s->type == SET_SWITCH)
+        sb_free(&allowed); /* a switch is given or not */
+    if (allowed.len && s->def)
+        sb_printf(&text, " (%s; default %s)", sb_str(&allowed), s->def);
+    else if (allowed.len)
+        sb_printf(&text, " (%s)", sb_str(&allowed));
+    else if (s->def)
+        sb_printf(&text, " (default %s)", s->def);
+    option_line(out, s->short_flag, s->flag, s->type == SET_SWITCH ? NULL : s->arg, sb_str(&text));
+    sb_free(&text);
+    sb_free(&allowed);
+}
 
 void cli_usage(FILE *out)
 {
-    fputs("usage: melee [options]                 interactive console\n"
-          "       melee --headless [options]      progress on stderr, report on stdout\n"
-          "       melee check HISTORY [options]   check a recorded history offline\n"
-          "\n"
-          "  -p, --profile FILE      YAML profile (built-in defaults when absent)\n"
-          "  -d, --dsn CONNINFO      libpq conninfo or URI; PG* variables are honoured;\n"
-          "                          neither given: a private PostgreSQL is started\n"
-          "  -t, --threads N         worker threads (one connection each)\n"
-          "  -c, --complexity C      read | dml | ddl | ddl-only | random\n"
-          "  -w, --workload NAME     chaos (default), bank, counter, set, long-fork,\n"
-          "                          register, append, default-value\n"
-          "      --param NAME=N      a workload parameter (accounts=8, keys=10, ...)\n"
-          "  -i, --isolation L       read-committed | repeatable-read | serializable\n"
-          "  -D, --duration SECONDS  0 = until stopped\n"
-          "  -s, --seed N            the run seed (printed when drawn)\n"
-          "      --hang-limit S      a statement running longer is a hang (default 60)\n"
-          "      --history FILE      record every operation (JSON Lines)\n"
-          "      --summary-json FILE write the final report as JSON\n"
-          "      --log FILE          statement log: time, thread, outcome, SQL\n"
-          "      --headless          no console\n"
-          "      --keep-server       keep the private server at exit and say how to connect\n"
-          "  -h, --help              -V, --version\n"
-          "\n"
-          "exit status: 0 nothing found; 1 something found (unexpected error, crash, hang,\n"
-          "checker anomaly); 2 usage, profile or connection error\n",
-          out);
+    sqlbuf b = SQLBUF_INIT;
+    sb_add(&b, "usage: melee [options]                 interactive console\n"
+               "       melee --headless [options]      progress on stderr, report on stdout\n"
+               "       melee --print-profile [options] print the effective settings as a profile\n"
+               "       melee check HISTORY [options]   check a recorded history offline\n\n");
+    size_t nrows;
+    const setting *rows = settings_all(&nrows);
+    option_line(&b, EXTRAS[0].short_flag, EXTRAS[0].flag, EXTRAS[0].arg, EXTRAS[0].help);
+    for (size_t i = 0; i < nrows; i++)
+        if (rows[i].flag)
+            setting_help(&b, &rows[i]);
+    for (size_t i = 1; i < ARRAY_LEN(EXTRAS); i++)
+        option_line(&b, EXTRAS[i].short_flag, EXTRAS[i].flag, EXTRAS[i].arg, EXTRAS[i].help);
+    sb_add(&b, "\nworkloads (-w):\n");
+    size_t nw;
+    const workload_def *const *wls = workloads_all(&nw);
+    sb_printf(&b, "  %-*s", HELP_COLUMN - 2, "chaos");
+    wrap(&b, HELP_COLUMN, "random SQL from the action lists, DDL under DML (the default)");
+    for (size_t i = 0; i < nw; i++) {
+        sb_printf(&b, "  %-*s", HELP_COLUMN - 2, wls[i]->name);
+        wrap(&b, HELP_COLUMN, wls[i]->summary ? wls[i]->summary : "");
+    }
+    sb_add(&b, "\nexit status: 0 nothing found; 1 something found (unexpected error, crash, hang,\n"
+               "checker anomaly); 2 usage, profile or connection error\n");
+    fputs(sb_str(&b), out);
+    sb_free(&b);
 }
 
-static int bad(const char *what, const char *value)
+/* The getopt tables for every setting with a flag and every extra. */
+typedef struct opt_tables {
+    struct option *longs;
+    char shorts[128];
+} opt_tables;
+
+static void build_tables(opt_tables *t)
 {
-    fprintf(stderr, "melee: invalid %s: '%s' (see melee --help)\n", what, value);
-    return 2;
+    size_t nrows, n = 0, ns = 0;
+    const setting *rows = settings_all(&nrows);
+    t->longs = xcalloc(nrows + ARRAY_LEN(EXTRAS) + 1, sizeof *t->longs);
+    for (size_t i = 0; i < nrows; i++) {
+        const setting *s = &rows[i];
+        if (!s->flag)
+            continue;
+        int has_arg = s->type == SET_SWITCH ? no_argument : required_argument;
+        t->longs[n++] = (struct option){s->flag, has_arg, NULL,
+                                        s->short_flag ? s->short_flag : VAL_SETTING + (int)i};
+        if (s->short_flag) {
+            t->shorts[ns++] = s->short_flag;
+            if (has_arg == required_argument)
+                t->shorts[ns++] = ':';
+        }
+    }
+    for (size_t i = 0; i < ARRAY_LEN(EXTRAS); i++) {
+        const cli_extra *x = &EXTRAS[i];
+        t->longs[n++] = (struct option){x->flag, x->arg ? required_argument : no_argument, NULL,
+                                        x->short_flag ? x->short_flag : VAL_EXTRA + (int)i};
+        if (x->short_flag) {
+            t->shorts[ns++] = x->short_flag;
+            if (x->arg)
+                t->shorts[ns++] = ':';
+        }
+    }
+    t->shorts[ns] = '\0';
 }
 
-static bool parse_long(const char *s, long long min, long long max, long long *out)
+/* Finds what getopt's value names: a setting row or an extra. */
+static void resolve(int val, const setting **row, const cli_extra **extra)
 {
+    size_t nrows;
+    const setting *rows = settings_all(&nrows);
+    *row = NULL;
+    *extra = NULL;
+    if (val >= VAL_EXTRA) {
+        *extra = &EXTRAS[val - VAL_EXTRA];
+        return;
+    }
+    if (val >= VAL_SETTING) {
+        *row = &rows[val - VAL_SETTING];
+        return;
+    }
+    for (size_t i = 0; i < nrows; i++)
+        if (rows[i].short_flag == val)
+            *row = &rows[i];
+    for (size_t i = 0; i < ARRAY_LEN(EXTRAS); i++)
+        if (EXTRAS[i].short_flag == val)
+            *extra = &EXTRAS[i];
+}
+
+static int apply_param(const char *arg, run_config *c)
+{
+    const char *eq = strchr(arg, '=');
     char *end;
     errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || *end || v < min || v > max)
-        return false;
-    *out = v;
-    return true;
-}
-
-static bool parse_double(const char *s, double min, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || v < min)
-        return false;
-    *out = v;
-    return true;
-}
-
-static void set_str(char **dst, const char *v)
-{
-    free(*dst);
-    *dst = xstrdup(v);
+    long long n = eq ? strtoll(eq + 1, &end, 10) : 0;
+    if (!eq || eq == arg || !eq[1] || errno || *end) {
+        fprintf(stderr, "melee: invalid parameter '%s': --param takes NAME=INTEGER\n", arg);
+        return 2;
+    }
+    char *name = xstrndup(arg, (size_t)(eq - arg));
+    config_set_param(c, name, n);
+    free(name);
+    return 0;
 }
 
 /* Applies one option other than -p. Returns 0 or 2. */
-static int apply(int opt, const char *arg, run_config *c, cli_opts *o)
+static int apply(int val, const char *arg, run_config *c, cli_opts *o)
 {
-    long long n;
-    double d;
-    int e;
-    switch (opt) {
-    case 'd': set_str(&c->dsn, arg); break;
-    case 't':
-        if (!parse_long(arg, 1, 1024, &n))
-            return bad("thread count (1-1024)", arg);
-        c->threads = (int)n;
-        break;
-    case 'c':
-        if ((e = complexity_from_name(arg)) < 0)
-            return bad("complexity", arg);
-        c->complexity = (complexity)e;
-        break;
-    case 'w':
-        if (strcmp(arg, "chaos") != 0 && !workload_find(arg))
-            return bad("workload", arg);
-        set_str(&c->workload, arg);
-        break;
-    case 'i':
-        if ((e = isolation_from_name(arg)) < 0)
-            return bad("isolation", arg);
-        c->isolation = (isolation)e;
-        break;
-    case 'D':
-        if (!parse_double(arg, 0, &d))
-            return bad("duration", arg);
-        c->duration_s = d;
-        break;
-    case 's':
-        if (!parse_long(arg, 0, INT64_MAX, &n))
-            return bad("seed", arg);
-        c->seed = (uint64_t)n;
-        c->seed_set = true;
-        break;
-    case OPT_HANG_LIMIT:
-        if (!parse_double(arg, 0.1, &d))
-            return bad("hang limit", arg);
-        c->hang_limit_s = d;
-        break;
-    case OPT_PARAM: {
-        const char *eq = strchr(arg, '=');
-        if (!eq || eq == arg || !parse_long(eq + 1, INT64_MIN, INT64_MAX, &n))
-            return bad("parameter (NAME=INTEGER)", arg);
-        char *name = xstrndup(arg, (size_t)(eq - arg));
-        config_set_param(c, name, n);
-        free(name);
-        break;
+    const setting *s;
+    const cli_extra *x;
+    resolve(val, &s, &x);
+    if (s) {
+        char label[64], *err = NULL;
+        snprintf(label, sizeof label, "--%s", s->flag);
+        if (setting_parse(s, s->type == SET_SWITCH ? "true" : arg, label, c, &err) != 0) {
+            fprintf(stderr, "melee: invalid %s: %s (see melee --help)\n", s->what,
+                    err ? err : arg);
+            free(err);
+            return 2;
+        }
+        return 0;
     }
-    case OPT_HISTORY: set_str(&c->history_path, arg); break;
-    case OPT_SUMMARY: set_str(&c->summary_path, arg); break;
-    case OPT_LOG: set_str(&c->log_path, arg); break;
-    case OPT_HEADLESS: c->headless = true; break;
-    case OPT_KEEP_SERVER: c->keep_server = true; break;
-    case 'h': o->help = true; break;
-    case 'V': o->version = true; break;
-    default: return 2;
+    if (!x)
+        return 2;
+    switch (x->kind) {
+    case X_PROFILE: return 0; /* read in the first pass */
+    case X_PARAM: return apply_param(arg, c);
+    case X_PRINT_PROFILE: o->print_profile = true; return 0;
+    case X_HELP: o->help = true; return 0;
+    case X_VERSION: o->version = true; return 0;
     }
-    return 0;
+    return 2;
 }
 
 int cli_parse(int argc, char **argv, run_config *c, cli_opts *o)
 {
     memset(o, 0, sizeof *o);
     config_defaults(c);
+    opt_tables t;
+    build_tables(&t);
     /* First pass: only the profile, so that every other flag overrides it. */
     const char *profile = NULL;
     opterr = 0;
     optind = 1;
-    int opt;
-    while ((opt = getopt_long(argc, argv, SHORT_OPTS, LONG_OPTS, NULL)) != -1)
+    int opt, rc = 0;
+    while ((opt = getopt_long(argc, argv, t.shorts, t.longs, NULL)) != -1)
         if (opt == 'p')
             profile = optarg;
     if (profile) {
@@ -188,25 +255,24 @@ int cli_parse(int argc, char **argv, run_config *c, cli_opts *o)
         if (profile_load(profile, c, &err) != 0) {
             fprintf(stderr, "melee: %s\n", err ? err : profile);
             free(err);
+            free(t.longs);
             return 2;
         }
     }
     opterr = 1;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, SHORT_OPTS, LONG_OPTS, NULL)) != -1) {
-        if (opt == 'p')
-            continue;
+    while (!rc && (opt = getopt_long(argc, argv, t.shorts, t.longs, NULL)) != -1) {
         if (opt == '?' || opt == ':') {
             fputs("melee: see melee --help\n", stderr);
-            return 2;
+            rc = 2;
+        } else {
+            rc = apply(opt, optarg, c, o);
         }
-        int rc = apply(opt, optarg, c, o);
-        if (rc)
-            return rc;
     }
-    if (optind < argc) {
+    free(t.longs);
+    if (!rc && optind < argc) {
         fprintf(stderr, "melee: unexpected argument '%s' (see melee --help)\n", argv[optind]);
-        return 2;
+        rc = 2;
     }
-    return 0;
+    return rc;
 }

@@ -10,6 +10,7 @@
 typedef struct cli_opts {
     bool help;
     bool version;
+    bool print_profile;  /* --print-profile: print the settings as a profile, run nothing */
 } cli_opts;
 
 /* Fills *c from built-in defaults, the profile named by -p (if any) and

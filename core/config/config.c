@@ -1,9 +1,11 @@
-/* config.c - built-in defaults, copies and name tables of run_config. */
+/* config.c - built-in defaults of the list-shaped settings (the others
+ * are rows of settings.c), copies and name tables of run_config. */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "settings.h"
 #include "../util.h"
 
 static const char *const LIST_NAMES[LIST_COUNT] = {
@@ -81,12 +83,7 @@ static const default_flag DEFAULT_FLAGS[] = {
 void config_defaults(run_config *c)
 {
     memset(c, 0, sizeof *c);
-    c->threads = 4;
-    c->complexity = CX_DDL;
-    c->workload = xstrdup("chaos");
-    c->duration_s = 0;
-    c->isolation = ISO_READ_COMMITTED;
-    c->hang_limit_s = 60;
+    settings_defaults(c);
     memcpy(c->limits, DEFAULT_LIMITS, sizeof c->limits);
     memcpy(c->minimums, DEFAULT_MINIMUMS, sizeof c->minimums);
     memcpy(c->list_weights, LIST_WEIGHTS, sizeof c->list_weights);
@@ -318,4 +315,29 @@ const char *custom_send_name(custom_send s)
 int custom_send_from_name(const char *s)
 {
     return index_of(SEND_NAMES, SEND_AS_COUNT, s);
+}
+
+const char *action_list_at(size_t i)
+{
+    return i < LIST_COUNT ? LIST_NAMES[i] : NULL;
+}
+
+const char *complexity_at(size_t i)
+{
+    return i < CX_COUNT ? COMPLEXITY_NAMES[i] : NULL;
+}
+
+const char *isolation_at(size_t i)
+{
+    return i < ISO_COUNT ? ISOLATION_NAMES[i] : NULL;
+}
+
+const char *placeholder_kind_at(size_t i)
+{
+    return i < PH_COUNT ? PLACEHOLDER_NAMES[i] : NULL;
+}
+
+const char *custom_send_at(size_t i)
+{
+    return i < SEND_AS_COUNT ? SEND_NAMES[i] : NULL;
 }

@@ -105,6 +105,9 @@ typedef struct param_setting {
     int64_t value;
 } param_setting;
 
+/* The most worker threads a run may have. */
+#define MAX_THREADS 1024
+
 typedef struct run_config {
     char *profile_path;      /* where it was loaded from, NULL for built-in */
     char *profile_name;
@@ -168,5 +171,12 @@ const char *placeholder_kind_name(placeholder_kind k);
 int placeholder_kind_from_name(const char *s);
 const char *custom_send_name(custom_send s);      /* "params", "prepared", "literals" */
 int custom_send_from_name(const char *s);
+
+/* The i-th name of each table, NULL past its end (to list what is allowed). */
+const char *action_list_at(size_t i);
+const char *complexity_at(size_t i);
+const char *isolation_at(size_t i);
+const char *placeholder_kind_at(size_t i);
+const char *custom_send_at(size_t i);
 
 #endif

@@ -8,8 +8,12 @@
  * ("FILE:LINE:COLUMN: message", caller frees). */
 int profile_load(const char *path, run_config *c, char **err);
 
-/* Writes *c as a complete profile that loads back to the same config.
- * Returns 0, or -1 with *err set (caller frees). */
+/* Returns *c as the text of a complete, commented profile that loads back
+ * to the same config (caller frees). --print-profile prints it. */
+char *profile_text(const run_config *c);
+
+/* Writes profile_text(c) to path. Returns 0, or -1 with *err set (caller
+ * frees). */
 int profile_save(const char *path, const run_config *c, char **err);
 
 #endif

@@ -7,6 +7,9 @@
 #include "lockwatch.h"
 #include "run_internal.h"
 #include "../util.h"
+#include "../config/settings.h"
+
+_Static_assert(MAX_THREADS <= MAX_WORKERS, "a run has a worker slot for every thread");
 
 #define EVENT_RING_SIZE 2048
 #define FINDINGS_KEPT 1000
@@ -102,8 +105,7 @@ run *run_new(const run_config *cfg, char **err)
     run *r = xcalloc(1, sizeof *r);
     config_copy(&r->cfg, cfg);
     r->start_us = now_us();
-    if (r->cfg.threads < 1 || r->cfg.threads > MAX_WORKERS) {
-        *err = xasprintf("threads must be between 1 and %d", MAX_WORKERS);
+    if (settings_check(&r->cfg, err) != 0) {
         run_free(r);
         return NULL;
     }

@@ -197,8 +197,16 @@ static void errors_name_line_and_column(void **state)
     expect_error("run:\n  threads: 4\n  colour: blue\n", 3, 3, "unknown key 'colour'");
     expect_error("run:\n  threads: many\n", 2, 12, "must be an integer");
     expect_error("run:\n  threads: 0\n", 2, 12, "between");
-    expect_error("run:\n  complexity: huge\n", 2, 15, "unknown complexity 'huge'");
-    expect_error("run:\n  isolation: snapshot\n", 2, 14, "unknown isolation");
+    expect_error("run:\n  threads: 5000\n", 2, 12, "run.threads must be between 1 and 1024");
+    expect_error("run:\n  complexity: huge\n", 2, 15,
+                 "run.complexity must be one of read | dml | ddl | ddl-only | random, not 'huge'");
+    expect_error("run:\n  isolation: snapshot\n", 2, 14, "run.isolation must be one of");
+    expect_error("run:\n  workload: nope\n", 2, 13, "run.workload must be one of chaos | bank");
+    expect_error("run:\n  duration: -1\n", 2, 13, "run.duration must be at least 0");
+    expect_error("colour: blue\n", 1, 1, "unknown key 'colour' in the profile (it has: name, target, run");
+    expect_error("target: {dsn: x, port: 5}\n", 1, 18, "unknown key 'port' in target (it has: dsn)");
+    expect_error("expected_errors:\n  - {sqlstate: \"53200\", klass: x}\n", 2, 25,
+                 "unknown key 'klass' in an expected error (it has: sqlstate, message, class)");
     expect_error("limits: {tables: 3, gizmos: 2}\n", 1, 21, "unknown object kind 'gizmos'");
     expect_error("weights:\n  read: {selct: 0}\n", 2, 10, "unknown action 'selct'");
     expect_error("weights:\n  reading: {select: 1}\n", 2, 3, "unknown action list");
