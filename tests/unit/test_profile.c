@@ -1,6 +1,7 @@
 /* Unit tests of YAML profiles: every shipped profile loads and survives a
- * save/load round trip unchanged; malformed profiles are refused with
- * FILE:LINE:COLUMN of the offending node. */
+ * save/load round trip unchanged, and the text written again is the same;
+ * malformed profiles are refused with FILE:LINE:COLUMN of the offending
+ * node and the allowed range or names. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -91,32 +92,49 @@ static void assert_same_config(const run_config *a, const run_config *b)
             assert_int_equal(x->placeholders[k].nchoices, y->placeholders[k].nchoices);
         }
         assert_int_equal(x->nexpected, y->nexpected);
+        for (size_t k = 0; k < x->nplaceholders; k++)
+            for (size_t j = 0; j < x->placeholders[k].nchoices; j++)
+                assert_string_equal(x->placeholders[k].choices[j], y->placeholders[k].choices[j]);
     }
     assert_true(str_eq(a->log_path, b->log_path));
     assert_true(str_eq(a->history_path, b->history_path));
     assert_true(str_eq(a->summary_path, b->summary_path));
 }
 
-/* Loads path over the defaults, saves it, loads the saved file, and
- * checks both configs are the same. */
+/* Saves *a, loads the saved file over the defaults, and checks that both
+ * configs are the same and that writing the loaded one gives the same
+ * text (what --print-profile and the console's save rely on). */
+static void save_load_identity(const run_config *a, const char *what)
+{
+    run_config b;
+    char *err = NULL;
+    char *saved = tmp_path("saved.yaml");
+    if (profile_save(saved, a, &err) != 0)
+        fail_msg("cannot save %s: %s", what, err);
+    config_defaults(&b);
+    if (profile_load(saved, &b, &err) != 0)
+        fail_msg("the saved copy of %s does not load: %s", what, err);
+    assert_same_config(a, &b);
+    char *first = profile_text(a), *again = profile_text(&b);
+    if (strcmp(first, again) != 0)
+        fail_msg("%s: the text written again differs:\n%s\n---\n%s", what, first, again);
+    free(first);
+    free(again);
+    unlink(saved);
+    free(saved);
+    config_free(&b);
+}
+
+/* Loads path over the defaults and checks save then load is the identity. */
 static void round_trip(const char *path)
 {
-    run_config a, b;
+    run_config a;
     char *err = NULL;
     config_defaults(&a);
     if (profile_load(path, &a, &err) != 0)
         fail_msg("%s does not load: %s", path, err);
-    char *saved = tmp_path("saved.yaml");
-    if (profile_save(saved, &a, &err) != 0)
-        fail_msg("cannot save %s: %s", path, err);
-    config_defaults(&b);
-    if (profile_load(saved, &b, &err) != 0)
-        fail_msg("the saved copy of %s does not load: %s", path, err);
-    assert_same_config(&a, &b);
-    unlink(saved);
-    free(saved);
+    save_load_identity(&a, path);
     config_free(&a);
-    config_free(&b);
 }
 
 static void shipped_profiles_round_trip(void **state)
@@ -145,29 +163,65 @@ static void shipped_profiles_round_trip(void **state)
 static void defaults_round_trip(void **state)
 {
     (void)state;
-    run_config a, b;
-    char *err = NULL;
+    run_config a;
     config_defaults(&a);
+    save_load_identity(&a, "the built-in defaults");
     config_set_weight(&a, LIST_READ, "select", 0);
     config_set_weight(&a, LIST_DDL, "create_table", 77);
     config_set_param(&a, "accounts", 12);
+    config_set_param(&a, "odd name: x", -3);
     a.profile_name = xstrdup("mine");
     a.threads = 17;
     a.seed = 123456789;
     a.seed_set = true;
     a.duration_s = 42.5;
+    a.hang_limit_s = 0.1;
     a.isolation = ISO_SERIALIZABLE;
     a.limits[OBJ_VIEW] = 3;
-    char *saved = tmp_path("defaults.yaml");
-    assert_int_equal(profile_save(saved, &a, &err), 0);
-    config_defaults(&b);
-    if (profile_load(saved, &b, &err) != 0)
-        fail_msg("saved defaults do not load: %s", err);
-    assert_same_config(&a, &b);
-    unlink(saved);
-    free(saved);
+    a.dsn = xstrdup("host='a b' password=\"q\\\"");
+    a.log_path = xstrdup("/tmp/log with\ttab\nand newline");
+    a.nexpected = 1;
+    a.expected = xcalloc(1, sizeof *a.expected);
+    a.expected[0] = (owned_rule){NULL, xstrdup("could not \"serialize\""), EC_UNEXPECTED};
+    save_load_identity(&a, "changed defaults");
     config_free(&a);
-    config_free(&b);
+}
+
+/* Custom actions: SQL of several lines (with and without a newline at the
+ * end, with blank and indented lines), choices and rules survive. */
+static void custom_actions_round_trip(void **state)
+{
+    (void)state;
+    static const char *const SQLS[] = {
+        "SELECT 1",
+        "SELECT {{n}}\nFROM t\n",
+        "SELECT {{n}}\n\n  FROM t\n  WHERE x = 'it''s'",
+        "  SELECT {{n}}\n",
+        "SELECT {{n}} -- trailing space \n",
+        "SELECT {{n}}\n\n",
+        "SELECT \"{{n}}\"\t\\ # not a comment",
+    };
+    for (size_t i = 0; i < sizeof SQLS / sizeof *SQLS; i++) {
+        char *path = tmp_path("custom-rt.yaml");
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs("custom_actions:\n  - name: c\n    list: write\n    weight: 7\n    send: literals\n"
+              "    setup: \"CREATE TABLE IF NOT EXISTS t (x text)\"\n    sql: \"SELECT {{n}}\"\n"
+              "    params: {n: {type: choice, choices: [\"a b\", \"it's\", \"{x}\"]}}\n"
+              "    expected_errors: [{sqlstate: \"23505\", class: ignored}]\n", f);
+        fclose(f);
+        run_config a;
+        config_defaults(&a);
+        char *err = NULL;
+        if (profile_load(path, &a, &err) != 0)
+            fail_msg("%s", err);
+        free(a.custom[0].sql);
+        a.custom[0].sql = xstrdup(SQLS[i]);
+        save_load_identity(&a, SQLS[i]);
+        config_free(&a);
+        unlink(path);
+        free(path);
+    }
 }
 
 /* Loads text as a profile; it must fail with "FILE:LINE:COL: ..." where
@@ -256,6 +310,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shipped_profiles_round_trip),
         cmocka_unit_test(defaults_round_trip),
+        cmocka_unit_test(custom_actions_round_trip),
         cmocka_unit_test(errors_name_line_and_column),
         cmocka_unit_test(custom_action_weights_are_known),
         cmocka_unit_test(missing_file_is_named),
