@@ -12,16 +12,14 @@
 #include "yaml_text.h"
 #include "../util.h"
 
-#define COMMENT_COLUMN 28
-#define LINE_WIDTH 100
 
 static const char HEADER[] =
     "melee profile: every setting of a run, as melee --print-profile and the console's "
     "save write it. Keys left out of a profile keep the built-in default; command-line "
     "flags override the profile. Load it with: melee -p FILE";
 
-/* One setting row: "key: value  # help (allowed)", the help above it when
- * the line would grow too long; commented out when unset. */
+/* One setting row: "# help (allowed)" above "key: value"; the row is
+ * commented out when its value is not set. */
 static void write_row(sqlbuf *out, int indent, const setting *s, const run_config *c)
 {
     sqlbuf value = SQLBUF_INIT, note = SQLBUF_INIT, allowed = SQLBUF_INIT;
@@ -30,16 +28,10 @@ static void write_row(sqlbuf *out, int indent, const setting *s, const run_confi
     setting_allowed(s, &allowed);
     if (allowed.len)
         sb_printf(&note, " (%s)", sb_str(&allowed));
-    bool above = COMMENT_COLUMN + 2 + note.len > LINE_WIDTH ||
-                 indent + strlen(s->key) + 2 + value.len >= COMMENT_COLUMN;
-    if (above)
-        yt_comment(out, indent, sb_str(&note));
+    yt_comment(out, indent, sb_str(&note));
     sb_printf(out, "%*s%s", indent, "", set ? "" : "# ");
     yt_name(out, s->key);
-    sb_printf(out, ": %s", set ? sb_str(&value) : s->arg ? s->arg : "");
-    if (!above)
-        yt_trailing_comment(out, COMMENT_COLUMN, sb_str(&note));
-    sb_addc(out, '\n');
+    sb_printf(out, ": %s\n", set ? sb_str(&value) : s->arg ? s->arg : "");
     sb_free(&allowed);
     sb_free(&note);
     sb_free(&value);
@@ -86,6 +78,7 @@ char *profile_text(const run_config *c)
 {
     sqlbuf out = SQLBUF_INIT;
     yt_comment(&out, 0, HEADER);
+    sb_addc(&out, '\n');
     write_section(&out, 0, "", c);
     return sb_steal(&out);
 }

@@ -75,12 +75,6 @@ static int column(const sqlbuf *b)
     return (int)(b->len - (size_t)(nl ? nl + 1 - s : 0));
 }
 
-void yt_trailing_comment(sqlbuf *b, int col, const char *text)
-{
-    int at = column(b);
-    sb_printf(b, "%*s# %s", at < col ? col - at : 1, "", text);
-}
-
 void yt_comment(sqlbuf *b, int indent, const char *text)
 {
     const char *p = text;

@@ -26,9 +26,6 @@ void yt_number(sqlbuf *b, double v);
 /* Appends "<indent spaces>key:" on a new line (b must end with "\n"). */
 void yt_key(sqlbuf *b, int indent, const char *key);
 
-/* Pads to column col (at least one space), then appends "# text". */
-void yt_trailing_comment(sqlbuf *b, int col, const char *text);
-
 /* Appends text as "# " comment lines at indent, wrapped at 80 columns. */
 void yt_comment(sqlbuf *b, int indent, const char *text);
 

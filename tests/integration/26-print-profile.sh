@@ -40,12 +40,12 @@ note "$n profile and flag mixes print the same text again"
 
 # The flags override the profile, which overrides the defaults.
 "$MELEE" -p "$ROOT/profiles/bank.yaml" -t 3 -s 7 --print-profile >"$TMP/p.yaml" || fail "bank -t 3"
-grep -q '^  threads: 3 ' "$TMP/p.yaml" || fail "-t 3 is not in: $(grep threads "$TMP/p.yaml")"
+grep -q '^  threads: 3$' "$TMP/p.yaml" || fail "-t 3 is not in: $(grep threads "$TMP/p.yaml")"
 grep -q '^  workload: bank$' "$TMP/p.yaml" || fail "the profile's workload is lost"
-grep -q '^  seed: 7 ' "$TMP/p.yaml" || fail "-s 7 is not printed"
+grep -q '^  seed: 7$' "$TMP/p.yaml" || fail "-s 7 is not printed"
 grep -q '^params: {accounts: 8, ' "$TMP/p.yaml" || fail "the profile's params are lost"
 "$MELEE" --print-profile >"$TMP/d.yaml" || fail "built-in defaults"
-grep -q '^  threads: 4 ' "$TMP/d.yaml" || fail "default threads"
+grep -q '^  threads: 4$' "$TMP/d.yaml" || fail "default threads"
 grep -q '^  # seed: ' "$TMP/d.yaml" || fail "an unset seed is not left commented out"
 
 # Nothing is started or connected: a DSN nobody listens on still prints.
