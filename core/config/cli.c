@@ -26,6 +26,7 @@ typedef struct cli_extra {
 } cli_extra;
 
 static const cli_extra EXTRAS[] = {
+    /* --help lists the profile before the settings, the others after. */
     {"profile", 'p', "FILE", "YAML profile (built-in defaults when absent)", X_PROFILE},
     {"param", 0, "NAME=N", "a workload parameter (accounts=8, keys=10, ...); repeatable", X_PARAM},
     {"print-profile", 0, NULL,
@@ -110,6 +111,7 @@ void cli_usage(FILE *out)
                "       melee check HISTORY [options]   check a recorded history offline\n\n");
     size_t nrows;
     const setting *rows = settings_all(&nrows);
+    /* --profile first, then the settings, then the other extras. */
     option_line(&b, EXTRAS[0].short_flag, EXTRAS[0].flag, EXTRAS[0].arg, EXTRAS[0].help);
     for (size_t i = 0; i < nrows; i++)
         if (rows[i].flag)
