@@ -35,15 +35,9 @@ void console_request_quit(void)
 
 static void take_snapshot(console *c)
 {
-    run_snapshot *s = run_snapshot_take(c->r, evlog_want(&c->ev));
-    /* More events came than were asked for: ask again for all of them
-     * rather than let a burst of ignored errors hide a finding. */
-    size_t missing = evlog_missing(&c->ev, s);
-    if (missing) {
-        size_t want = s->nevents + missing;
-        run_snapshot_free(s);
-        s = run_snapshot_take(c->r, want < EVLOG_FETCH_MAX ? want : EVLOG_FETCH_MAX);
-    }
+    /* Only the events since the newest one the console holds: each event
+     * is copied out of the run once. */
+    run_snapshot *s = run_snapshot_take(c->r, &c->ev.last_seq);
     evlog_absorb(&c->ev, s);
     rate_update(&c->rate, s->elapsed_s, s->totals.ops);
     run_snapshot_free(c->snap);

@@ -1,14 +1,10 @@
 /* evlog.c - rings of events taken from snapshots, and their grouping. */
 #include "evlog.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/util.h"
-
-#define WANT_MIN 32
-#define WANT_MAX 1024
 
 /* Frees the strings an event owns. */
 static void event_clear(run_event *e)
@@ -25,7 +21,6 @@ void evlog_init(evlog *l)
     memset(l, 0, sizeof *l);
     l->all = (ev_ring){l->all_slots, EVLOG_ALL, 0, 0};
     l->notable = (ev_ring){l->notable_slots, EVLOG_NOTABLE, 0, 0};
-    l->want = WANT_MIN;
 }
 
 static void ring_clear(ev_ring *r)
@@ -66,27 +61,18 @@ static run_event event_copy(const run_event *e)
     return c;
 }
 
-/* Writes msg into key with every run of digits replaced by "N", so that
- * messages naming generated objects or values group together. */
-static void normalise(const char *msg, char *key, size_t n)
+/* Writes the grouping key of msg (the report's, cut to fit) into key. */
+static void group_key(const char *msg, char *key, size_t n)
 {
-    size_t k = 0;
-    for (const char *p = msg ? msg : ""; *p && k + 1 < n; p++) {
-        if (isdigit((unsigned char)*p)) {
-            key[k++] = 'N';
-            while (isdigit((unsigned char)p[1]))
-                p++;
-        } else {
-            key[k++] = *p;
-        }
-    }
-    key[k] = '\0';
+    char *k = err_message_key(msg);
+    snprintf(key, n, "%s", k);
+    free(k);
 }
 
 static void group_add(evlog *l, const run_event *e)
 {
     char key[EVLOG_KEY_LEN];
-    normalise(e->message, key, sizeof key);
+    group_key(e->message, key, sizeof key);
     for (size_t i = 0; i < l->ngroups; i++) {
         ev_group *g = &l->groups[i];
         if (strcmp(g->sqlstate, e->sqlstate) == 0 && strcmp(g->key, key) == 0) {
@@ -112,16 +98,11 @@ static void group_add(evlog *l, const run_event *e)
 
 void evlog_absorb(evlog *l, run_snapshot *s)
 {
-    size_t fresh = 0;
-    bool gap = false;
+    l->missed += s->events_missed;
     for (size_t i = 0; i < s->nevents; i++) {
         run_event *e = &s->events[i];
         if (e->seq <= l->last_seq)
             continue;
-        if (l->last_seq && e->seq > l->last_seq + 1) {
-            l->missed += e->seq - l->last_seq - 1;
-            gap = true;
-        }
         group_add(l, e);
         if (e->cls != EC_IGNORED) {
             run_event c = event_copy(e);
@@ -130,22 +111,7 @@ void evlog_absorb(evlog *l, run_snapshot *s)
         ring_put(&l->all, e);
         e->message = e->detail = e->hint = e->sql = NULL;
         l->last_seq = e->seq;
-        fresh++;
     }
-    size_t want = gap ? l->want * 2 : fresh * 2 + WANT_MIN;
-    l->want = want < WANT_MIN ? WANT_MIN : want > WANT_MAX ? WANT_MAX : want;
-}
-
-size_t evlog_missing(const evlog *l, const run_snapshot *s)
-{
-    if (!s->nevents || s->events[0].seq <= l->last_seq + 1)
-        return 0;
-    return (size_t)(s->events[0].seq - l->last_seq - 1);
-}
-
-size_t evlog_want(const evlog *l)
-{
-    return l->want;
 }
 
 size_t evlog_count(const evlog *l, bool notable_only)
@@ -182,7 +148,7 @@ size_t evlog_groups_by_count(const evlog *l, size_t *idx)
 const ev_group *evlog_group_of(const evlog *l, const run_event *e)
 {
     char key[EVLOG_KEY_LEN];
-    normalise(e->message, key, sizeof key);
+    group_key(e->message, key, sizeof key);
     for (size_t i = 0; i < l->ngroups; i++)
         if (strcmp(l->groups[i].sqlstate, e->sqlstate) == 0 && strcmp(l->groups[i].key, key) == 0)
             return &l->groups[i];
@@ -192,7 +158,7 @@ const ev_group *evlog_group_of(const evlog *l, const run_event *e)
 const char *evlog_class_label(err_class c)
 {
     static const char *const NAMES[EC_CLASS_COUNT] = {
-        [EC_NONE] = "note", [EC_IGNORED] = "ignored", [EC_UNEXPECTED] = "UNEXPECTED",
-        [EC_CRASH] = "CRASH", [EC_HANG] = "HANG"};
+        [EC_NONE] = "note", [EC_IGNORED] = "ignored", [EC_FAULT] = "fault",
+        [EC_UNEXPECTED] = "UNEXPECTED", [EC_CRASH] = "CRASH", [EC_HANG] = "HANG"};
     return (unsigned)c < EC_CLASS_COUNT ? NAMES[c] : "?";
 }

@@ -12,7 +12,6 @@
 #define EVLOG_NOTABLE 256
 #define EVLOG_GROUPS 160
 #define EVLOG_KEY_LEN 160
-#define EVLOG_FETCH_MAX 2048   /* the most events worth asking one snapshot for */
 
 typedef struct ev_ring {
     run_event *v;
@@ -21,7 +20,7 @@ typedef struct ev_ring {
 
 typedef struct ev_group {
     char sqlstate[6];
-    char key[EVLOG_KEY_LEN];   /* the message with numbers replaced by N */
+    char key[EVLOG_KEY_LEN];   /* err_message_key of the message (cut to fit) */
     err_class cls;             /* the worst class seen in the group */
     uint64_t count;
     double first_t, last_t;
@@ -35,9 +34,8 @@ typedef struct evlog {
     ev_group groups[EVLOG_GROUPS];
     size_t ngroups;
     uint64_t other;          /* events not grouped because the table is full */
-    uint64_t last_seq;       /* newest event taken in */
+    uint64_t last_seq;       /* newest event taken in: snapshots are asked for what follows */
     uint64_t missed;         /* events that came and went between two snapshots */
-    size_t want;             /* how many events to ask the next snapshot for */
 } evlog;
 
 /* Prepares an empty evlog (no allocation). */
@@ -46,17 +44,11 @@ void evlog_init(evlog *l);
 /* Frees every string the evlog holds. */
 void evlog_free(evlog *l);
 
-/* Takes in the events of s newer than those seen so far. The strings of
- * those events are moved out of the snapshot (their pointers become
- * NULL), so the snapshot can still be freed as usual. */
+/* Takes in the events of s, a snapshot taken with &l->last_seq (those
+ * since the newest one taken in so far), and counts those it missed. The
+ * strings of those events are moved out of the snapshot (their pointers
+ * become NULL), so the snapshot can still be freed as usual. */
 void evlog_absorb(evlog *l, run_snapshot *s);
-
-/* Returns how many events older than the oldest one in s, and newer than
- * those taken in so far, s lacks (0 when it holds every new event). */
-size_t evlog_missing(const evlog *l, const run_snapshot *s);
-
-/* Returns how many events to request from the next snapshot. */
-size_t evlog_want(const evlog *l);
 
 /* Returns how many events the view holds (all, or notable only). */
 size_t evlog_count(const evlog *l, bool notable_only);
@@ -72,8 +64,8 @@ size_t evlog_groups_by_count(const evlog *l, size_t *idx);
 /* Returns the group e belongs to, or NULL (the table was full). */
 const ev_group *evlog_group_of(const evlog *l, const run_event *e);
 
-/* Returns a one-word name for an event class: "ignored", "UNEXPECTED",
- * "CRASH", "HANG", "note". */
+/* Returns a one-word name for an event class: "ignored", "fault",
+ * "UNEXPECTED", "CRASH", "HANG", "note". */
 const char *evlog_class_label(err_class c);
 
 #endif

@@ -12,7 +12,8 @@
 static role class_role(err_class c)
 {
     switch (c) {
-    case EC_IGNORED: return R_DIM;
+    case EC_IGNORED:
+    case EC_FAULT: return R_DIM;
     case EC_UNEXPECTED:
     case EC_CRASH:
     case EC_HANG: return R_BAD;

@@ -111,9 +111,9 @@ static void totals_line(console *c, int y, rect a, bool with_time)
         put(&f, items[i].label, items[i].finding && items[i].v ? R_BAD : R_DIM,
             fmt_count(b[i], sizeof b[i], items[i].v, 8), vr, 0);
     }
-    if (c->snap->events_dropped || c->ev.missed) {
+    if (c->ev.missed) {
         char d[24];
-        fmt_count(d, sizeof d, c->snap->events_dropped + c->ev.missed, 8);
+        fmt_count(d, sizeof d, c->ev.missed, 8);
         put(&f, "events not shown", R_DIM, d, R_DIM, 0);
     }
 }

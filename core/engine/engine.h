@@ -56,6 +56,7 @@ typedef struct run_totals {
     uint64_t ops;        /* actions attempted (ok + ignored + unexpected) */
     uint64_t ok, ignored, unexpected, skipped;
     uint64_t crashes, hangs;
+    uint64_t faulted;    /* errors an injected fault explains (counted in ignored too) */
     uint64_t statements; /* SQL statements sent */
 } run_totals;
 
@@ -72,7 +73,7 @@ typedef struct run_event {
     uint64_t seq;
     double t;             /* seconds since the run started */
     int thread;           /* -1: the engine itself */
-    err_class cls;        /* EC_NONE for notes and faults */
+    err_class cls;        /* EC_NONE for notes */
     char action[48];      /* "list.action" */
     char sqlstate[6];
     char *message;        /* owned by the snapshot / event */
@@ -123,8 +124,8 @@ typedef struct run_snapshot {
     size_t nactions;
     action_snap *actions;
     size_t nevents;
-    run_event *events;        /* oldest first, newest last */
-    uint64_t events_dropped;  /* overwritten before anyone read them */
+    run_event *events;        /* the events asked for, oldest first */
+    uint64_t events_missed;   /* of those, how many were overwritten before this snapshot */
     size_t nfaults;
     fault_snap *faults;       /* newest last */
     char fault_next[96];      /* what comes next, e.g. "cancel: weight 5 in read" */
@@ -175,8 +176,10 @@ void run_free(run *r);
 /* ---- reading ---- */
 
 /* Returns a consistent snapshot (owned by the caller, free it with
- * run_snapshot_free) with up to max_events of the newest events. */
-run_snapshot *run_snapshot_take(run *r, size_t max_events);
+ * run_snapshot_free). events_after NULL: no events; else the events with a
+ * sequence number above *events_after (give the newest one you hold, 0 at
+ * first), so that a reader keeping its own tail copies each event once. */
+run_snapshot *run_snapshot_take(run *r, const uint64_t *events_after);
 void run_snapshot_free(run_snapshot *s);
 
 /* Fills *d with thread i's full current statement and recent history.
@@ -223,6 +226,20 @@ void run_live_config(run *r, run_config *out);
  * values (the first candidate of each flag) when apply_flags is set.
  * Returns the number of settings applied. */
 int run_apply_config(run *r, const run_config *cfg, bool apply_flags);
+
+/* ---- faults ----
+ * A nemesis announces each fault it injects as a window. Until
+ * run_fault_end, and grace_s after it, an error that no rule expects, a
+ * lost connection included, is class fault: counted apart, never a
+ * finding (the rule condition WHEN_FAULT holds). The fault panel lists
+ * the window. */
+
+/* Opens a window for a fault of kind ("kill", "pause", ...) on target (as
+ * shown). Returns its id for run_fault_end. */
+int run_fault_begin(run *r, const char *kind, const char *target, double grace_s);
+
+/* Closes window id; its grace period starts now. */
+void run_fault_end(run *r, int id);
 
 /* ---- results ---- */
 

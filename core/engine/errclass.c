@@ -1,9 +1,13 @@
-/* errclass.c - the built-in error rules and the classifier. */
+/* errclass.c - the built-in error rules, the classifier and the
+ * grouping key of error messages. */
 #include "errclass.h"
 
+#include <ctype.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../sqlbuf.h"
 #include "../util.h"
 
 /* Errors that are expected when random SQL runs concurrently. Order
@@ -44,6 +48,12 @@ static const error_rule BUILTIN[] = {
     {"0A000", "cached plan must not change result type", EC_IGNORED, WHEN_ALWAYS},
     /* Our own interruptions of other workers. */
     {"57P01", NULL, EC_IGNORED, WHEN_CANCELS}, /* admin_shutdown: pg_terminate_backend */
+    /* Whatever else goes wrong inside an injected fault's window. */
+    {NULL, NULL, EC_FAULT, WHEN_FAULT},
+    /* Lost connections: ours to lose, a fault's, or a crash. */
+    {NULL, NULL, EC_IGNORED, WHEN_LOST | WHEN_INTERRUPTED},
+    {NULL, NULL, EC_FAULT, WHEN_LOST | WHEN_FAULT},
+    {NULL, NULL, EC_CRASH, WHEN_LOST},
     ERROR_RULES_END,
 };
 
@@ -52,12 +62,23 @@ const error_rule *errclass_builtin(void)
     return BUILTIN;
 }
 
-bool error_rule_matches(const error_rule *r, const char *sqlstate, const char *message,
-                        const err_context *ctx)
+void err_facts_clear(err_facts *f)
 {
-    if ((r->when & WHEN_DDL) && !(ctx && ctx->ddl_running))
+    free(f->message);
+    free(f->detail);
+    free(f->hint);
+    free(f->sql);
+    memset(f, 0, sizeof *f);
+}
+
+bool error_rule_matches(const error_rule *r, const char *sqlstate, const char *message,
+                        unsigned holds)
+{
+    /* Rules about lost connections and rules about errors on a live one
+     * never stand in for each other. */
+    if ((r->when & WHEN_LOST) != (holds & WHEN_LOST))
         return false;
-    if ((r->when & WHEN_CANCELS) && !(ctx && ctx->cancels_enabled))
+    if ((r->when & holds) != r->when)
         return false;
     if (r->sqlstate) {
         size_t n = strlen(r->sqlstate);
@@ -66,28 +87,32 @@ bool error_rule_matches(const error_rule *r, const char *sqlstate, const char *m
     }
     if (r->message && !(message && strstr(message, r->message)))
         return false;
-    return r->sqlstate || r->message;
+    return r->sqlstate || r->message || r->when;
 }
 
 static err_class first_match(const error_rule *rules, const char *sqlstate, const char *message,
-                             const err_context *ctx)
+                             unsigned holds)
 {
-    for (const error_rule *r = rules; r && (r->sqlstate || r->message); r++)
-        if (error_rule_matches(r, sqlstate, message, ctx))
+    for (const error_rule *r = rules; r && r->cls != EC_NONE; r++)
+        if (error_rule_matches(r, sqlstate, message, holds))
             return r->cls;
     return EC_NONE;
 }
 
-err_class errclass_classify(const char *sqlstate, const char *message,
-                            const error_rule *action_rules, const error_rule *profile_rules,
-                            const err_context *ctx)
+err_class errclass_classify(const err_facts *f, const error_rule *action_rules,
+                            const error_rule *profile_rules, unsigned holds)
 {
+    if (f->hang)
+        return EC_HANG; /* recorded when seen, even if a stop came after */
+    if (f->stopped)
+        return EC_NONE;
+    holds = f->conn_lost ? holds | WHEN_LOST : holds & ~(unsigned)WHEN_LOST;
     /* Internal errors are findings, whatever any rule says. */
-    if (sqlstate && strncmp(sqlstate, "XX", 2) == 0)
+    if (!f->conn_lost && strncmp(f->sqlstate, "XX", 2) == 0)
         return EC_UNEXPECTED;
     const error_rule *tables[] = {action_rules, profile_rules, BUILTIN};
     for (size_t i = 0; i < ARRAY_LEN(tables); i++) {
-        err_class c = first_match(tables[i], sqlstate, message, ctx);
+        err_class c = first_match(tables[i], f->sqlstate, f->message, holds);
         if (c != EC_NONE)
             return c;
     }
@@ -97,8 +122,32 @@ err_class errclass_classify(const char *sqlstate, const char *message,
 const char *err_class_name(err_class c)
 {
     static const char *const NAMES[EC_CLASS_COUNT] = {
-        [EC_NONE] = "ok", [EC_IGNORED] = "ignored", [EC_UNEXPECTED] = "unexpected",
-        [EC_CRASH] = "crash", [EC_HANG] = "hang",
+        [EC_NONE] = "ok", [EC_IGNORED] = "ignored", [EC_FAULT] = "fault",
+        [EC_UNEXPECTED] = "unexpected", [EC_CRASH] = "crash", [EC_HANG] = "hang",
     };
     return (unsigned)c < EC_CLASS_COUNT ? NAMES[c] : "?";
+}
+
+char *err_message_key(const char *message)
+{
+    sqlbuf b = SQLBUF_INIT;
+    const char *p = message ? message : "";
+    while (*p) {
+        if (*p == '"') {
+            const char *end = strchr(p + 1, '"');
+            if (end) {
+                sb_add(&b, "\"?\"");
+                p = end + 1;
+                continue;
+            }
+        }
+        if (isdigit((unsigned char)*p) && (p == message || !isalpha((unsigned char)p[-1]))) {
+            sb_addc(&b, 'N');
+            while (isdigit((unsigned char)*p))
+                p++;
+            continue;
+        }
+        sb_addc(&b, *p++);
+    }
+    return sb_steal(&b);
 }

@@ -12,8 +12,6 @@ struct event_ring {
     run_event *slots;
     size_t cap;
     uint64_t next_seq;   /* sequence of the next event pushed (starts at 1) */
-    uint64_t read_upto;  /* events with seq <= this have been copied out */
-    uint64_t dropped;
 };
 
 event_ring *events_new(size_t cap)
@@ -64,8 +62,6 @@ uint64_t events_push(event_ring *r, const run_event *ev)
     uint64_t seq = r->next_seq++;
     run_event *slot = &r->slots[seq % r->cap];
     old = *slot;
-    if (old.seq && old.seq > r->read_upto)
-        r->dropped++;
     copy.seq = seq;
     *slot = copy;
     pthread_mutex_unlock(&r->mu);
@@ -73,18 +69,18 @@ uint64_t events_push(event_ring *r, const run_event *ev)
     return seq;
 }
 
-size_t events_copy(event_ring *r, size_t max, run_event **out, uint64_t *dropped)
+size_t events_since(event_ring *r, uint64_t after, run_event **out, uint64_t *missed)
 {
     pthread_mutex_lock(&r->mu);
     uint64_t last = r->next_seq - 1;
-    uint64_t avail = last < r->cap ? last : r->cap;
-    size_t n = (size_t)(avail < max ? avail : max);
+    uint64_t oldest = last >= r->cap ? last - r->cap + 1 : 1;   /* oldest the ring holds */
+    uint64_t from = after + 1 > oldest ? after + 1 : oldest;
+    size_t n = from <= last ? (size_t)(last - from + 1) : 0;
     run_event *evs = xcalloc(n ? n : 1, sizeof *evs);
     for (size_t i = 0; i < n; i++)
-        copy_event(&evs[i], &r->slots[(last - n + 1 + i) % r->cap]);
-    r->read_upto = last;
-    if (dropped)
-        *dropped = r->dropped;
+        copy_event(&evs[i], &r->slots[(from + i) % r->cap]);
+    if (missed)
+        *missed = from > after + 1 ? from - after - 1 : 0;
     pthread_mutex_unlock(&r->mu);
     *out = evs;
     return n;

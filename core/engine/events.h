@@ -1,8 +1,10 @@
 /* events.h - a bounded multi-producer ring of run events.
  *
- * Workers push (strings are copied); front-ends copy the newest out. When
- * the ring is full the oldest event is overwritten; events overwritten
- * before anyone copied them are counted as dropped. */
+ * Workers push (strings are copied); each front-end asks for the events
+ * since the last sequence number it has and keeps its own tail, so every
+ * event is copied out once per reader. When the ring is full the oldest
+ * event is overwritten; a reader that comes too late learns how many it
+ * missed. */
 #ifndef MELEE_EVENTS_H
 #define MELEE_EVENTS_H
 
@@ -20,12 +22,13 @@ void events_free(event_ring *r);
 /* Copies ev (and its strings) in; assigns and returns its sequence number. */
 uint64_t events_push(event_ring *r, const run_event *ev);
 
-/* Copies up to max of the newest events, oldest first, into a new array
- * (*out, caller frees with events_free_array) and returns how many. Sets
- * *dropped to the number of events lost unread so far. */
-size_t events_copy(event_ring *r, size_t max, run_event **out, uint64_t *dropped);
+/* Copies the events with a sequence number above after, oldest first,
+ * into a new array (*out, caller frees with events_free_array) and
+ * returns how many. Sets *missed to how many of those were overwritten
+ * before this call (0 when the ring still held them all). */
+size_t events_since(event_ring *r, uint64_t after, run_event **out, uint64_t *missed);
 
-/* Frees an array from events_copy (and the strings of each event). */
+/* Frees an array from events_since (and the strings of each event). */
 void events_free_array(run_event *evs, size_t n);
 
 /* Frees the strings of one event. */

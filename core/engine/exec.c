@@ -32,13 +32,7 @@ typedef struct stmt {
 
 void worker_clear_error(worker *w)
 {
-    w->err_state[0] = '\0';
-    free(w->err_msg);
-    free(w->err_detail);
-    free(w->err_hint);
-    free(w->err_sql);
-    w->err_msg = w->err_detail = w->err_hint = w->err_sql = NULL;
-    w->err_lost = w->err_hang = w->err_stopped = false;
+    err_facts_clear(&w->err);
 }
 
 static bool stop_wanted(const worker *w)
@@ -46,24 +40,29 @@ static bool stop_wanted(const worker *w)
     return atomic_load(&w->stop_req) || atomic_load(&w->run->stop);
 }
 
+/* Records the facts of the statement's first error: what the server said
+ * (res may be NULL: fallback is libpq's message), on which backend, when. */
 static void set_error(worker *w, const char *sql, const PGresult *res, const char *fallback)
 {
-    if (w->err_msg)
+    err_facts *f = &w->err;
+    if (f->message)
         return; /* keep the first error of the statement */
     const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    snprintf(w->err_state, sizeof w->err_state, "%s", st ? st : "");
+    snprintf(f->sqlstate, sizeof f->sqlstate, "%s", st ? st : "");
     if (!msg || !*msg)
         msg = fallback && *fallback ? fallback : "unknown error";
     size_t len = strcspn(msg, "\n");
     while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
         len--;
-    w->err_msg = xstrndup(msg, len);
+    f->message = xstrndup(msg, len);
     if (res) {
-        w->err_detail = xstrdup(PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
-        w->err_hint = xstrdup(PQresultErrorField(res, PG_DIAG_MESSAGE_HINT));
+        f->detail = xstrdup(PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
+        f->hint = xstrdup(PQresultErrorField(res, PG_DIAG_MESSAGE_HINT));
     }
-    w->err_sql = xstrdup(sql);
+    f->sql = xstrdup(sql);
+    f->pid = atomic_load(&w->pid);
+    f->at_us = now_us();
 }
 
 static void send_cancel(worker *w)
@@ -74,6 +73,24 @@ static void send_cancel(worker *w)
         PQcancel(c, buf, sizeof buf);
         PQfreeCancel(c);
     }
+}
+
+/* Records a statement running past the hang limit as soon as it is seen
+ * (it may never return): the facts say so, the classifier calls it a
+ * hang, and the run keeps it. */
+static void note_hang(worker *w, const char *sql, uint64_t running_us)
+{
+    run *r = w->run;
+    atomic_store(&w->state, WS_HUNG);
+    atomic_fetch_add(&r->hangs, 1);
+    char *msg = xasprintf("statement still running after %.0f s (hang limit)",
+                          (double)running_us / 1e6);
+    set_error(w, sql, NULL, msg);
+    free(msg);
+    w->err.hang = true;
+    int ai = atomic_load(&w->action);
+    const run_action *ra = ai >= 0 ? &r->actions[ai] : NULL;
+    run_note_failure(r, w, ra ? ra->label : "", worker_classify(w, ra ? ra->def : NULL));
 }
 
 /* Waits until a result is ready. Returns false when the connection is
@@ -99,24 +116,13 @@ static bool wait_ready(worker *w, const char *sql, uint64_t t0)
             return false;
         uint64_t now = now_us();
         if (!cancelled_at && stop_wanted(w)) {
-            w->err_stopped = true;
+            w->err.stopped = true;
             send_cancel(w);
             cancelled_at = now;
         }
         if (!hang_reported && hang_us && now - t0 > hang_us) {
             hang_reported = true;
-            w->err_hang = true;
-            atomic_store(&w->state, WS_HUNG);
-            atomic_fetch_add(&r->hangs, 1);
-            char *msg = xasprintf("statement still running after %.0f s (hang limit)",
-                                  (double)(now - t0) / 1e6);
-            int ai = atomic_load(&w->action);
-            run_push_event(r, w, EC_HANG, ai >= 0 ? r->actions[ai].label : "", "", msg, NULL, sql);
-            finding f = {.cls = EC_HANG, .thread = w->id,
-                         .action = ai >= 0 ? r->actions[ai].label : "", .message = msg,
-                         .sql = (char *)sql, .time_s = run_elapsed(r)};
-            findings_add(r->findings, &f);
-            free(msg);
+            note_hang(w, sql, now - t0);
             send_cancel(w);
             if (!cancelled_at)
                 cancelled_at = now;
@@ -203,7 +209,7 @@ static bool collect(worker *w, stmt *s, uint64_t t0)
     for (;;) {
         if (!wait_ready(w, s->sql, t0)) {
             set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
-            w->err_lost = true;
+            w->err.conn_lost = true;
             return false;
         }
         PGresult *res = PQgetResult(w->conn);
@@ -214,7 +220,7 @@ static bool collect(worker *w, stmt *s, uint64_t t0)
             PQclear(res);
             if (!handle_copy_in(w, s)) {
                 set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
-                w->err_lost = PQstatus(w->conn) == CONNECTION_BAD;
+                w->err.conn_lost = PQstatus(w->conn) == CONNECTION_BAD;
                 ok = false;
             }
             continue;
@@ -223,7 +229,7 @@ static bool collect(worker *w, stmt *s, uint64_t t0)
             PQclear(res);
             if (!handle_copy_out(w, s, t0)) {
                 set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
-                w->err_lost = PQstatus(w->conn) == CONNECTION_BAD;
+                w->err.conn_lost = PQstatus(w->conn) == CONNECTION_BAD;
                 ok = false;
             }
             continue;
@@ -238,9 +244,9 @@ static bool collect(worker *w, stmt *s, uint64_t t0)
         w->last = res;
     }
     if (PQstatus(w->conn) == CONNECTION_BAD) {
-        if (!w->err_msg)
+        if (!w->err.message)
             set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
-        w->err_lost = true;
+        w->err.conn_lost = true;
         ok = false;
     }
     return ok;
@@ -253,7 +259,7 @@ static void remember(worker *w, const char *sql, bool ok, uint64_t latency)
     stmt_record *rec = &w->recent[w->recent_next];
     str_assign(&rec->sql, &rec->sql_cap, sql);
     rec->cls = cls;
-    snprintf(rec->sqlstate, sizeof rec->sqlstate, "%s", ok ? "" : w->err_state);
+    snprintf(rec->sqlstate, sizeof rec->sqlstate, "%s", ok ? "" : w->err.sqlstate);
     rec->latency_us = latency;
     w->recent_next = (w->recent_next + 1) % DETAIL_HISTORY;
     if (w->nrecent < DETAIL_HISTORY)
@@ -265,10 +271,10 @@ static void remember(worker *w, const char *sql, bool ok, uint64_t latency)
  * comment, so that a finding can be replayed exactly. */
 static void note_params(worker *w, const stmt *s)
 {
-    if (!w->err_sql || s->nparams <= 0)
+    if (!w->err.sql || s->nparams <= 0)
         return;
     sqlbuf b = SQLBUF_INIT;
-    sb_add(&b, w->err_sql);
+    sb_add(&b, w->err.sql);
     sb_add(&b, "\n-- with");
     for (int i = 0; i < s->nparams; i++) {
         sb_printf(&b, "%s $%d = ", i ? "," : "", i + 1);
@@ -277,8 +283,8 @@ static void note_params(worker *w, const stmt *s)
         else
             sb_add(&b, "NULL");
     }
-    free(w->err_sql);
-    w->err_sql = sb_steal(&b);
+    free(w->err.sql);
+    w->err.sql = sb_steal(&b);
 }
 
 /* Runs one statement and its results. The core of every ax_* call. */
@@ -286,12 +292,12 @@ static bool run_stmt(worker *w, stmt *s)
 {
     if (!w->conn || PQstatus(w->conn) == CONNECTION_BAD) {
         set_error(w, s->sql, NULL, "not connected");
-        w->err_lost = true;
+        w->err.conn_lost = true;
         return false;
     }
     if (stop_wanted(w)) {
         set_error(w, s->sql, NULL, "run stopping");
-        w->err_stopped = true;
+        w->err.stopped = true;
         return false;
     }
     worker_publish_sql(w, s->sql);
@@ -301,7 +307,7 @@ static bool run_stmt(worker *w, stmt *s)
     bool ok = send_statement(w, s, &execute);
     if (!ok) {
         set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
-        w->err_lost = PQstatus(w->conn) == CONNECTION_BAD;
+        w->err.conn_lost = PQstatus(w->conn) == CONNECTION_BAD;
     } else {
         ok = collect(w, s, t0);
         if (ok && execute) {
@@ -310,7 +316,7 @@ static bool run_stmt(worker *w, stmt *s)
                 note_prepared(w, name);
             ok = PQsendQueryPrepared(w->conn, name, s->nparams, s->params, NULL, NULL, 0) &&
                  collect(w, s, t0);
-            if (!ok && !w->err_msg)
+            if (!ok && !w->err.message)
                 set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
         }
     }
@@ -322,7 +328,7 @@ static bool run_stmt(worker *w, stmt *s)
                 PQtransactionStatus(w->conn) != PQTRANS_UNKNOWN;
     atomic_store(&w->state, w->in_txn ? WS_IDLE_IN_TXN : WS_IDLE);
     remember(w, s->sql, ok, latency);
-    run_log_statement(w->run, w, s->sql, ok ? EC_NONE : EC_IGNORED, ok ? "" : w->err_state,
+    run_log_statement(w->run, w, s->sql, ok ? EC_NONE : EC_IGNORED, ok ? "" : w->err.sqlstate,
                       latency);
     return ok;
 }
@@ -497,10 +503,10 @@ bool ax_reconnect(actx *a)
     if (worker_connect(w))
         return true;
     if (stop_wanted(w)) {
-        w->err_stopped = true; /* the run ended while connecting: no outcome */
+        w->err.stopped = true; /* the run ended while connecting: no outcome */
         return false;
     }
-    w->err_lost = true;
+    w->err.conn_lost = true;
     set_error(w, "-- reconnect", NULL, w->connect_err);
     return false;
 }
@@ -532,15 +538,14 @@ void ax_expect_interrupt(actx *a, int victim, bool terminate)
     if (victim < 0 || victim >= atomic_load(&r->nworkers))
         return;
     worker *v = r->workers[victim];
+    int pid = atomic_load(&v->pid);
+    char target[64];
+    snprintf(target, sizeof target, "worker %d (pid %d)", victim, pid);
     /* A terminated backend is named by its pid: the victim may notice only
      * much later (idle, or waiting for a lock), and its next connection has
-     * another pid. A cancel hits the statement running now, so its
-     * 57014 is expected within a window. */
-    if (terminate)
-        atomic_store(&v->terminated_pid, atomic_load(&v->pid));
-    else
-        atomic_store(&v->expect_cancel_until, now_us() + INTERRUPT_WINDOW_US);
-    char target[64];
-    snprintf(target, sizeof target, "worker %d (pid %d)", victim, atomic_load(&v->pid));
-    run_note_fault(r, terminate ? "terminate" : "cancel", target);
+     * another pid. A cancel hits the statement running now, so its error
+     * is expected within a window. Both are instantaneous faults. */
+    int id = faults_open(r, terminate ? "terminate" : "cancel", target, WHEN_INTERRUPTED, victim,
+                         terminate ? pid : 0, terminate ? 0 : INTERRUPT_WINDOW_US);
+    faults_close(r, id);
 }

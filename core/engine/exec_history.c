@@ -26,18 +26,20 @@ void ax_hist_complete(actx *a, hist_type type, const char *f, json_object *value
 
 hist_type ax_failure_type(const actx *a, bool during_commit)
 {
-    const worker *w = a->w;
-    if (w->err_lost || w->err_hang)
+    const err_facts *e = &a->w->err;
+    /* Lost or hung: the statement may have taken effect or not. So may a
+     * COMMIT cut short by a cancel, our stop or a broken connection. */
+    if (e->conn_lost || e->hang)
         return H_INFO;
-    if (during_commit && (strcmp(w->err_state, "57014") == 0 || w->err_stopped ||
-                          strncmp(w->err_state, "08", 2) == 0))
+    if (during_commit && (e->stopped || strcmp(e->sqlstate, "57014") == 0 ||
+                          strncmp(e->sqlstate, "08", 2) == 0))
         return H_INFO;
     return H_FAIL;
 }
 
 const char *ax_error_state(const actx *a)
 {
-    return a->w->err_state;
+    return a->w->err.sqlstate;
 }
 
 int64_t ax_param(const actx *a, const char *name)

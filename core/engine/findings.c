@@ -1,12 +1,10 @@
 /* findings.c - grouped ignored errors and kept unexpected findings. */
 #include "findings.h"
 
-#include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../sqlbuf.h"
 #include "../util.h"
 
 struct findings {
@@ -45,33 +43,9 @@ void findings_free(findings *f)
     free(f);
 }
 
-char *findings_normalise(const char *message)
-{
-    sqlbuf b = SQLBUF_INIT;
-    const char *p = message ? message : "";
-    while (*p) {
-        if (*p == '"') {
-            const char *end = strchr(p + 1, '"');
-            if (end) {
-                sb_add(&b, "\"?\"");
-                p = end + 1;
-                continue;
-            }
-        }
-        if (isdigit((unsigned char)*p) && (p == message || !isalpha((unsigned char)p[-1]))) {
-            sb_addc(&b, 'N');
-            while (isdigit((unsigned char)*p))
-                p++;
-            continue;
-        }
-        sb_addc(&b, *p++);
-    }
-    return sb_steal(&b);
-}
-
 void findings_add_ignored(findings *f, const char *sqlstate, const char *message)
 {
-    char *norm = findings_normalise(message);
+    char *norm = err_message_key(message);
     const char *st = sqlstate ? sqlstate : "";
     pthread_mutex_lock(&f->mu);
     for (size_t i = 0; i < f->ngroups; i++) {

@@ -1,5 +1,5 @@
 /* findings.h - what a run found, for the report and the summary JSON:
- * ignored errors grouped by SQLSTATE and normalised message, unexpected
+ * ignored errors grouped by SQLSTATE and err_message_key, unexpected
  * errors kept in full (up to a cap, the rest counted). Thread-safe. */
 #ifndef MELEE_FINDINGS_H
 #define MELEE_FINDINGS_H
@@ -11,7 +11,7 @@
 
 typedef struct ignored_group {
     char sqlstate[6];
-    char *message;      /* normalised: quoted names and numbers folded */
+    char *message;      /* err_message_key of the messages */
     uint64_t count;
 } ignored_group;
 
@@ -47,9 +47,5 @@ void findings_free_groups(ignored_group *g, size_t n);
  * findings_free_list); *total gets how many there were in all. */
 size_t findings_list(findings *f, finding **out, uint64_t *total);
 void findings_free_list(finding *x, size_t n);
-
-/* Writes the normalised form of message into a new string (caller frees):
- * "relation \"melee_s1.t5\" does not exist" -> "relation \"?\" does not exist". */
-char *findings_normalise(const char *message);
 
 #endif

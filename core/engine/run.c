@@ -174,21 +174,48 @@ static char *describe_target(PGconn *c)
                      PQport(c), PQdb(c), PQuser(c));
 }
 
-static bool setup_catalog(run *r, char **err)
+/* True when a setup error says the server cannot be used as told: the
+ * connection failed, or the role may not log in or do what setup does. */
+static bool refused_service(const err_facts *e)
+{
+    static const char *const STATES[] = {"08", "28", "3D000", "42501"};
+    for (size_t i = 0; i < ARRAY_LEN(STATES); i++)
+        if (strncmp(e->sqlstate, STATES[i], strlen(STATES[i])) == 0)
+            return true;
+    return false;
+}
+
+/* Sets up the catalog (or the workload's tables) and the custom actions.
+ * Returns SETUP_DONE; SETUP_REFUSED with *err set when the server cannot
+ * be reached or refuses the role (exit 2, as for a bad profile); or
+ * SETUP_FOUND when a statement failed otherwise: its error is classified
+ * like any other (nothing runs beside the setup, so what would be
+ * expected under concurrency is not) and recorded as a finding. */
+enum { SETUP_DONE, SETUP_REFUSED, SETUP_FOUND };
+static int setup_catalog(run *r, char **err)
 {
     worker *w = worker_new(r, -1);
-    bool ok = worker_connect(w);
-    if (ok)
-        ok = (r->wl ? r->wl->setup(&w->ax) : actions_setup_catalog(&w->ax)) &&
-             custom_actions_setup(&w->ax, &r->cfg);
-    if (!ok)
-        *err = xasprintf("setting up the %s failed: %s%s%s%s",
-                         r->wl ? "workload's tables" : "catalog",
-                         w->err_msg ? w->err_msg : PQerrorMessage(w->conn),
-                         w->err_sql ? " (SQL: " : "", w->err_sql ? w->err_sql : "",
-                         w->err_sql ? ")" : "");
+    int result = SETUP_DONE;
+    if (!worker_connect(w)) {
+        *err = xasprintf("cannot connect to the server: %s", w->connect_err);
+        result = SETUP_REFUSED;
+    } else if (!(r->wl ? r->wl->setup(&w->ax) : actions_setup_catalog(&w->ax)) ||
+               !custom_actions_setup(&w->ax, &r->cfg)) {
+        const char *what = r->wl ? "the workload's tables" : "the catalog";
+        if (refused_service(&w->err)) {
+            *err = xasprintf("setting up %s failed: %s%s%s%s", what,
+                             w->err.message ? w->err.message : PQerrorMessage(w->conn),
+                             w->err.sql ? " (SQL: " : "", w->err.sql ? w->err.sql : "",
+                             w->err.sql ? ")" : "");
+            result = SETUP_REFUSED;
+        } else {
+            err_class cls = errclass_classify(&w->err, NULL, r->profile_rules, 0);
+            run_note_failure(r, w, "setup", cls > EC_FAULT ? cls : EC_UNEXPECTED);
+            result = SETUP_FOUND;
+        }
+    }
     worker_free(w);
-    return ok;
+    return result;
 }
 
 static int add_worker(run *r)
@@ -221,8 +248,13 @@ int run_start(run *r, const char *conninfo, char **err)
     const char *v = PQparameterStatus(r->control, "server_version");
     r->server_version = xstrdup(v ? v : "?");
     PQclear(PQexec(r->control, "SET application_name = 'melee-control'"));
-    if (!setup_catalog(r, err))
+    int setup = setup_catalog(r, err);
+    if (setup == SETUP_REFUSED)
         return -1;
+    if (setup == SETUP_FOUND) {
+        run_stop(r); /* the setup's error is the run's outcome: no worker starts */
+        return 0;
+    }
     r->start_us = now_us();
     if (r->rec)
         recorder_start(r->rec, strcmp(r->wl->checker, "append") == 0 ||
@@ -266,7 +298,7 @@ static void run_final_step(run *r)
     w->process = atomic_fetch_add(&r->next_process, 1);
     atomic_store(&r->stop, false); /* let the final statements run */
     if (worker_connect(w) && !r->wl->final(&w->ax))
-        run_push_event(r, w, EC_NONE, "final", w->err_state, w->err_msg, NULL, w->err_sql);
+        run_push_event(r, w, EC_NONE, "final", w->err.sqlstate, w->err.message, NULL, w->err.sql);
     atomic_store(&r->stop, true);
     worker_free(w);
 }
@@ -333,48 +365,36 @@ void run_push_event(run *r, worker *w, err_class cls, const char *action, const 
     snprintf(ev.action, sizeof ev.action, "%s", action ? action : "");
     snprintf(ev.sqlstate, sizeof ev.sqlstate, "%s", sqlstate ? sqlstate : "");
     if (w)
-        ev.hint = w->err_hint;
+        ev.hint = w->err.hint;
     events_push(r->events, &ev);
 }
 
-void run_note_failure(run *r, worker *w, run_action *a, err_class cls)
+void run_note_failure(run *r, worker *w, const char *label, err_class cls)
 {
-    const char *msg = w->err_msg ? w->err_msg : "the action failed without an error";
-    run_push_event(r, w, cls, a->label, w->err_state, msg, w->err_detail, w->err_sql);
+    const err_facts *e = &w->err;
+    const char *msg = e->message ? e->message : "the action failed without an error";
+    run_push_event(r, w, cls, label, e->sqlstate, msg, e->detail, e->sql);
     if (cls == EC_IGNORED) {
-        findings_add_ignored(r->findings, w->err_state, msg);
+        findings_add_ignored(r->findings, e->sqlstate, msg);
         return;
     }
-    finding f = {.cls = cls, .thread = w->id, .action = a->label, .message = (char *)msg,
-                 .detail = w->err_detail, .hint = w->err_hint, .sql = w->err_sql,
-                 .time_s = run_elapsed(r)};
-    snprintf(f.sqlstate, sizeof f.sqlstate, "%s", w->err_state);
+    if (cls == EC_FAULT) {
+        atomic_fetch_add(&r->faulted, 1);
+        return;
+    }
+    if (cls == EC_CRASH)
+        atomic_fetch_add(&r->crashes, 1);
+    finding f = {.cls = cls, .thread = w->id, .action = (char *)label, .message = (char *)msg,
+                 .detail = e->detail, .hint = e->hint, .sql = e->sql, .time_s = run_elapsed(r)};
+    snprintf(f.sqlstate, sizeof f.sqlstate, "%s", e->sqlstate);
     findings_add(r->findings, &f);
     if (r->log) {
         pthread_mutex_lock(&r->log_mu);
-        fprintf(r->log, "%.3f w%d %s %s %s: %s\n", f.time_s, w->id, a->label, err_class_name(cls),
-                w->err_state, msg);
+        fprintf(r->log, "%.3f w%d %s %s %s: %s\n", f.time_s, w->id, label, err_class_name(cls),
+                e->sqlstate, msg);
         fflush(r->log);
         pthread_mutex_unlock(&r->log_mu);
     }
-}
-
-void run_note_fault(run *r, const char *kind, const char *target)
-{
-    fault_list *f = &r->faults;
-    double t = run_elapsed(r);
-    pthread_mutex_lock(&f->mu);
-    if (f->n == f->cap) {
-        f->cap = f->cap ? f->cap * 2 : 64;
-        f->v = xrealloc(f->v, f->cap * sizeof *f->v);
-    }
-    fault_snap *s = &f->v[f->n++];
-    memset(s, 0, sizeof *s);
-    snprintf(s->kind, sizeof s->kind, "%s", kind);
-    snprintf(s->target, sizeof s->target, "%s", target);
-    s->start_s = t;
-    s->end_s = t; /* cancels and terminations are instantaneous */
-    pthread_mutex_unlock(&f->mu);
 }
 
 /* Writes sql on one line: newlines and tabs become spaces. */
@@ -399,23 +419,13 @@ void run_log_statement(run *r, worker *w, const char *sql, err_class cls, const 
     pthread_mutex_unlock(&r->log_mu);
 }
 
-/* Lines that start a crash; the restart lines after them are the same
- * crash and only shown. */
-static bool starts_crash(const char *line)
-{
-    static const char *const MARKS[] = {"PANIC:", "TRAP:", "terminated by signal",
-                                        "was terminated by exception", "exited with exit code"};
-    for (size_t i = 0; i < ARRAY_LEN(MARKS); i++)
-        if (strstr(line, MARKS[i]))
-            return true;
-    return false;
-}
-
-static void on_crash_line(void *arg, const char *line)
+/* A crash line of the server log: shown; the line that starts a crash
+ * is counted and kept, the restart lines after it are the same crash. */
+static void on_crash_line(void *arg, const char *line, bool starts_crash)
 {
     run *r = arg;
     run_push_event(r, NULL, EC_CRASH, "server", "", line, NULL, NULL);
-    if (!starts_crash(line))
+    if (!starts_crash)
         return;
     atomic_fetch_add(&r->crashes, 1);
     finding f = {.cls = EC_CRASH, .thread = -1, .action = "server log", .message = (char *)line,

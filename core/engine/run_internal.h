@@ -61,11 +61,7 @@ typedef struct worker {
     PGresult *last;                /* last successful result */
     bool in_txn;
     bool timeouts_set;
-    char err_state[6];             /* the failed statement's error */
-    char *err_msg, *err_detail, *err_hint, *err_sql;
-    bool err_lost;                 /* the connection went away */
-    bool err_hang;                 /* it ran past the hang limit */
-    bool err_stopped;              /* interrupted by our own stop/pause */
+    err_facts err;                 /* the failed statement's facts (message NULL: none) */
     int64_t process;               /* history process number (fresh after info) */
     uint64_t backoff_ms;
     char *connect_err;             /* why the last connection attempt failed */
@@ -91,18 +87,29 @@ typedef struct worker {
     _Atomic bool pause_req;
     _Atomic bool stop_req;
     _Atomic bool retired;          /* removed by run_set_threads */
-    _Atomic uint64_t expect_cancel_until;    /* a cancel action aimed at us until then */
-    _Atomic int terminated_pid;              /* a terminate action aimed at this backend */
 } worker;
+
+/* A fault and its window: errors inside it get the window's condition. */
+typedef struct fault_record {
+    fault_snap snap;               /* what the fault panel shows */
+    unsigned condition;            /* WHEN_FAULT (injected) or WHEN_INTERRUPTED (ours) */
+    int worker;                    /* the worker it aims at, -1 every worker */
+    int pid;                       /* the backend it aims at (lasts while the worker has
+                                      it), 0 a span of time */
+    uint64_t start_us, end_us;     /* end_us 0 while open */
+    uint64_t grace_us;             /* errors this long after the end are still its doing */
+} fault_record;
 
 typedef struct fault_list {
     pthread_mutex_t mu;
-    fault_snap *v;
+    fault_record *v;               /* in the order they began; index = id */
     size_t n, cap;
+    size_t first_live;             /* records before it can cover no error any more */
 } fault_list;
 
 #define MAX_WORKERS 1024
-/* How long an announced cancel/terminate excuses the victim's error. */
+/* How long an announced cancel excuses the victim's error (a terminate
+ * excuses its backend's, however late they come). */
 #define INTERRUPT_WINDOW_US (10 * 1000000ULL)
 
 struct run {
@@ -135,6 +142,7 @@ struct run {
     uint64_t start_us;
     _Atomic uint64_t end_us;       /* when it stopped, 0 while running */
     _Atomic uint64_t crashes, hangs, statements;
+    _Atomic uint64_t faulted;      /* errors an injected fault explains */
 
     event_ring *events;
     findings *findings;
@@ -156,6 +164,13 @@ void worker_free(worker *w);
 /* Publishes the statement being run (copied) for front-ends. */
 void worker_publish_sql(worker *w, const char *sql);
 
+/* Returns the WHEN_* conditions that hold for w's recorded failure: the
+ * run's (DDL runs, cancels drawable) and the fault windows covering it. */
+unsigned worker_conditions(worker *w);
+/* Returns the class of w's recorded failure (w->err) in the action def
+ * (NULL: none; its expected errors come first). */
+err_class worker_classify(worker *w, const action_def *def);
+
 /* Makes a connection drop server notices instead of printing them. */
 void worker_quiet_notices(PGconn *c);
 
@@ -166,13 +181,27 @@ void worker_disconnect(worker *w);
 /* Ends an open transaction quietly (rollback), for pauses and errors. */
 void worker_end_txn(worker *w, bool commit);
 
+/* faults.c */
+/* Records a fault (the fault panel lists it) and opens its window: errors
+ * of worker (-1 any) on backend pid (0 any) from now until faults_close,
+ * plus grace_us after it, hold condition (WHEN_*). A window aimed at a
+ * backend lasts while its worker keeps that backend. Returns its id. */
+int faults_open(run *r, const char *kind, const char *target, unsigned condition, int worker,
+                int pid, uint64_t grace_us);
+/* Ends window id now (its grace period starts). */
+void faults_close(run *r, int id);
+/* Returns the WHEN_* conditions the windows give an error of worker on
+ * backend pid seen at at_us. */
+unsigned faults_conditions(run *r, int worker, int pid, uint64_t at_us);
+
 /* run.c */
 /* Returns whether an action that interrupts other workers can be drawn. */
 bool run_cancels_drawable(run *r);
 double run_elapsed(const run *r);
-/* Records an event, a finding, a log line... for a failed action. */
-void run_note_failure(run *r, worker *w, run_action *a, err_class cls);
-void run_note_fault(run *r, const char *kind, const char *target);
+/* Records what w's failure (w->err, of class cls) means for the run: an
+ * event, a counted ignored error or a kept finding, a log line. label
+ * names the action ("list.action", "setup"). */
+void run_note_failure(run *r, worker *w, const char *label, err_class cls);
 void run_log_statement(run *r, worker *w, const char *sql, err_class cls, const char *sqlstate,
                        uint64_t latency_us);
 /* Pushes an engine event (thread -1 unless w). */

@@ -60,8 +60,8 @@ static void snap_faults(run *r, run_snapshot *s)
     pthread_mutex_lock(&r->faults.mu);
     s->nfaults = r->faults.n;
     s->faults = xcalloc(s->nfaults ? s->nfaults : 1, sizeof *s->faults);
-    if (s->nfaults)
-        memcpy(s->faults, r->faults.v, s->nfaults * sizeof *s->faults);
+    for (size_t i = 0; i < s->nfaults; i++)
+        s->faults[i] = r->faults.v[i].snap;
     pthread_mutex_unlock(&r->faults.mu);
     unsigned cancel = 0, terminate = 0;
     for (size_t i = 0; i < r->nactions; i++) {
@@ -82,7 +82,7 @@ static void snap_faults(run *r, run_snapshot *s)
         snprintf(s->fault_next, sizeof s->fault_next, "none scheduled");
 }
 
-run_snapshot *run_snapshot_take(run *r, size_t max_events)
+run_snapshot *run_snapshot_take(run *r, const uint64_t *events_after)
 {
     run_snapshot *s = xcalloc(1, sizeof *s);
     uint64_t now = now_us();
@@ -100,9 +100,11 @@ run_snapshot *run_snapshot_take(run *r, size_t max_events)
     snap_actions(r, s);
     s->totals.crashes = atomic_load(&r->crashes);
     s->totals.hangs = atomic_load(&r->hangs);
+    s->totals.faulted = atomic_load(&r->faulted);
     s->totals.statements = atomic_load(&r->statements);
     catalog_counts(r->cat, s->counts, s->limits);
-    s->nevents = events_copy(r->events, max_events, &s->events, &s->events_dropped);
+    if (events_after)
+        s->nevents = events_since(r->events, *events_after, &s->events, &s->events_missed);
     snap_faults(r, s);
     if (r->rec)
         recorder_snapshot(r->rec, &s->check);

@@ -205,47 +205,40 @@ static int draw_action(worker *w)
     return k < n ? (int)r->by_list[w->list][k] : -1;
 }
 
-/* Decides what a failed action's error is. */
-static err_class classify(worker *w, run_action *ra)
+unsigned worker_conditions(worker *w)
 {
     run *r = w->run;
-    uint64_t now = now_us();
-    if (w->err_lost)
-        return atomic_load(&w->pid) && atomic_load(&w->terminated_pid) == atomic_load(&w->pid)
-                   ? EC_IGNORED
-                   : EC_CRASH;
-    if (!w->err_msg)
-        return EC_UNEXPECTED;
-    if (strcmp(w->err_state, "57014") == 0 &&
-        (now < atomic_load(&w->expect_cancel_until) || w->timeouts_set))
-        return EC_IGNORED;
-    err_context ctx = {.ddl_running = r->ddl_running,
-                       .cancels_enabled = atomic_load(&r->cancels_enabled)};
-    return errclass_classify(w->err_state, w->err_msg, ra->def->expected, r->profile_rules, &ctx);
+    unsigned holds = faults_conditions(r, w->id, w->err.pid, w->err.at_us);
+    if (r->ddl_running)
+        holds |= WHEN_DDL;
+    if (atomic_load(&r->cancels_enabled))
+        holds |= WHEN_CANCELS;
+    return holds;
 }
 
+err_class worker_classify(worker *w, const action_def *def)
+{
+    return errclass_classify(&w->err, def ? def->expected : NULL, w->run->profile_rules,
+                             worker_conditions(w));
+}
+
+/* Counts a failed action by its class; hangs were recorded when seen. */
 static void handle_failure(worker *w, run_action *ra)
 {
     run *r = w->run;
-    if (w->err_stopped && stop_wanted(w)) {
+    err_class cls = worker_classify(w, ra->def);
+    if (cls == EC_NONE) {
         /* Interrupted by our own stop: not an outcome of the action. */
-    } else if (w->err_hang) {
+    } else if (cls == EC_IGNORED || cls == EC_FAULT) {
+        atomic_fetch_add(&ra->ignored, 1);
+        atomic_fetch_add(&w->ignored, 1);
+    } else {
         atomic_fetch_add(&ra->unexpected, 1);
         atomic_fetch_add(&w->unexpected, 1);
-    } else {
-        err_class cls = classify(w, ra);
-        if (cls == EC_CRASH)
-            atomic_fetch_add(&r->crashes, 1);
-        if (cls == EC_IGNORED) {
-            atomic_fetch_add(&ra->ignored, 1);
-            atomic_fetch_add(&w->ignored, 1);
-        } else {
-            atomic_fetch_add(&ra->unexpected, 1);
-            atomic_fetch_add(&w->unexpected, 1);
-        }
-        run_note_failure(r, w, ra, cls);
     }
-    if (w->err_lost || (w->conn && PQstatus(w->conn) == CONNECTION_BAD))
+    if (cls != EC_NONE && cls != EC_HANG)
+        run_note_failure(r, w, ra->label, cls);
+    if (w->err.conn_lost || (w->conn && PQstatus(w->conn) == CONNECTION_BAD))
         worker_disconnect(w);
     else if (w->in_txn)
         worker_end_txn(w, false);

@@ -13,15 +13,23 @@
 
 #include "../util.h"
 
-/* Text that marks a line as a sign of a server crash. */
-static const char *const CRASH_MARKS[] = {
-    "PANIC:",
-    "TRAP:",
-    "terminated by signal",
-    "was terminated by exception",
-    "server process (PID",
-    "terminating any other active server processes",
-    "all server processes terminated; reinitializing",
+/* The one table of crash marks. A line is a crash line when it holds a
+ * mark (and the mark's companion text, if any); it starts a crash when
+ * such a mark says so. The restart lines that follow a crash are shown,
+ * not counted again. */
+static const struct crash_mark {
+    const char *mark;
+    const char *also;      /* text the line must hold too, NULL none */
+    bool starts;
+} CRASH_MARKS[] = {
+    {"PANIC:", NULL, true},
+    {"TRAP:", NULL, true},
+    {"terminated by signal", NULL, true},
+    {"was terminated by exception", NULL, true},
+    {"server process (PID", "exited with exit code", true},
+    {"server process (PID", NULL, false},
+    {"terminating any other active server processes", NULL, false},
+    {"all server processes terminated; reinitializing", NULL, false},
 };
 
 /* Message levels that echo text from elsewhere (a statement, a detail):
@@ -60,17 +68,22 @@ static const char *first_echo_level(const char *line)
     return first;
 }
 
-int serverlog_is_crash_line(const char *line)
+crash_line serverlog_crash_line(const char *line)
 {
     if (!line)
-        return 0;
+        return CL_NONE;
     const char *echo = first_echo_level(line);
+    crash_line kind = CL_NONE;
     for (size_t i = 0; i < ARRAY_LEN(CRASH_MARKS); i++) {
-        const char *p = strstr(line, CRASH_MARKS[i]);
-        if (p && (!echo || p < echo))
-            return 1;
+        const struct crash_mark *m = &CRASH_MARKS[i];
+        const char *p = strstr(line, m->mark);
+        if (!p || (echo && p > echo) || (m->also && !strstr(line, m->also)))
+            continue;
+        if (m->starts)
+            return CL_STARTS;
+        kind = CL_FOLLOWS;
     }
-    return 0;
+    return kind;
 }
 
 static void emit_line(serverlog *s)
@@ -78,8 +91,9 @@ static void emit_line(serverlog *s)
     while (s->len > 0 && s->line[s->len - 1] == '\r')
         s->len--;
     s->line[s->len] = '\0';
-    if (s->len > 0 && serverlog_is_crash_line(s->line))
-        s->fn(s->arg, s->line);
+    crash_line kind = s->len > 0 ? serverlog_crash_line(s->line) : CL_NONE;
+    if (kind != CL_NONE)
+        s->fn(s->arg, s->line, kind == CL_STARTS);
     s->len = 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,56 +98,100 @@ static void histogram_buckets_cover_values(void **state)
     }
 }
 
+/* Facts of an error on a live connection. */
+static err_facts said(const char *sqlstate, const char *message)
+{
+    err_facts f = {.message = (char *)message};
+    snprintf(f.sqlstate, sizeof f.sqlstate, "%s", sqlstate);
+    return f;
+}
+
 static void classification_table(void **state)
 {
     (void)state;
-    err_context ddl = {.ddl_running = true}, calm = {0};
     struct {
         const char *st, *msg;
-        const err_context *ctx;
+        unsigned holds;
         err_class want;
     } cases[] = {
-        {"40001", "could not serialize access", &calm, EC_IGNORED},
-        {"40P01", "deadlock detected", &calm, EC_IGNORED},
-        {"22012", "division by zero", &calm, EC_IGNORED},
-        {"23505", "duplicate key value", &calm, EC_IGNORED},
-        {"42601", "syntax error at or near", &calm, EC_UNEXPECTED},
-        {"42601", "syntax error at or near", &ddl, EC_UNEXPECTED},
-        {"XX000", "cache lookup failed", &ddl, EC_UNEXPECTED},
-        {"XX001", "invalid page", &calm, EC_UNEXPECTED},
-        {"42P01", "relation \"t1\" does not exist", &ddl, EC_IGNORED},
-        {"42P01", "relation \"t1\" does not exist", &calm, EC_UNEXPECTED},
-        {"57P01", "terminating connection", &calm, EC_UNEXPECTED},
+        {"40001", "could not serialize access", 0, EC_IGNORED},
+        {"40P01", "deadlock detected", 0, EC_IGNORED},
+        {"22012", "division by zero", 0, EC_IGNORED},
+        {"23505", "duplicate key value", 0, EC_IGNORED},
+        {"42601", "syntax error at or near", 0, EC_UNEXPECTED},
+        {"42601", "syntax error at or near", WHEN_DDL, EC_UNEXPECTED},
+        {"XX000", "cache lookup failed", WHEN_DDL, EC_UNEXPECTED},
+        {"XX001", "invalid page", 0, EC_UNEXPECTED},
+        {"42P01", "relation \"t1\" does not exist", WHEN_DDL, EC_IGNORED},
+        {"42P01", "relation \"t1\" does not exist", 0, EC_UNEXPECTED},
+        {"57P01", "terminating connection", 0, EC_UNEXPECTED},
+        {"57P01", "terminating connection", WHEN_CANCELS, EC_IGNORED},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        err_class got = errclass_classify(cases[i].st, cases[i].msg, NULL, NULL, cases[i].ctx);
+        err_facts f = said(cases[i].st, cases[i].msg);
+        err_class got = errclass_classify(&f, NULL, NULL, cases[i].holds);
         if (got != cases[i].want)
             fail_msg("%s %s: got %s", cases[i].st, cases[i].msg, err_class_name(got));
     }
 }
 
+/* The context of a failure is rule conditions: a lost connection is ours
+ * when this run interrupted the backend, a fault's inside a fault window,
+ * a crash otherwise; inside a window, what no rule expects is a fault,
+ * but internal errors stay findings. */
+static void classification_conditions(void **state)
+{
+    (void)state;
+    err_facts lost = said("", "server closed the connection unexpectedly");
+    lost.conn_lost = true;
+    assert_int_equal(errclass_classify(&lost, NULL, NULL, 0), EC_CRASH);
+    assert_int_equal(errclass_classify(&lost, NULL, NULL, WHEN_DDL | WHEN_CANCELS), EC_CRASH);
+    assert_int_equal(errclass_classify(&lost, NULL, NULL, WHEN_INTERRUPTED), EC_IGNORED);
+    assert_int_equal(errclass_classify(&lost, NULL, NULL, WHEN_FAULT), EC_FAULT);
+    err_facts syntax = said("42601", "syntax error");
+    assert_int_equal(errclass_classify(&syntax, NULL, NULL, WHEN_INTERRUPTED), EC_UNEXPECTED);
+    assert_int_equal(errclass_classify(&syntax, NULL, NULL, WHEN_FAULT), EC_FAULT);
+    err_facts internal = said("XX000", "could not read block");
+    assert_int_equal(errclass_classify(&internal, NULL, NULL, WHEN_FAULT), EC_UNEXPECTED);
+    err_facts serial = said("40001", "could not serialize access");
+    assert_int_equal(errclass_classify(&serial, NULL, NULL, WHEN_FAULT), EC_IGNORED);
+    /* A rule for live connections never excuses a lost one. */
+    const error_rule any_57p01[] = {{"57P01", NULL, EC_IGNORED, WHEN_ALWAYS}, ERROR_RULES_END};
+    err_facts terminated = said("57P01", "terminating connection due to administrator command");
+    terminated.conn_lost = true;
+    assert_int_equal(errclass_classify(&terminated, any_57p01, NULL, WHEN_CANCELS), EC_CRASH);
+    terminated.conn_lost = false;
+    assert_int_equal(errclass_classify(&terminated, any_57p01, NULL, 0), EC_IGNORED);
+    /* A hang is a hang, even while stopping; a stop alone is no outcome. */
+    err_facts hung = said("57014", "canceling statement due to user request");
+    hung.hang = hung.stopped = true;
+    assert_int_equal(errclass_classify(&hung, NULL, NULL, 0), EC_HANG);
+    hung.hang = false;
+    assert_int_equal(errclass_classify(&hung, NULL, NULL, 0), EC_NONE);
+}
+
 static void action_and_profile_rules_come_first(void **state)
 {
     (void)state;
-    err_context calm = {0};
     const error_rule action[] = {{"42P01", NULL, EC_IGNORED, WHEN_ALWAYS}, ERROR_RULES_END};
     const error_rule profile[] = {{NULL, "division", EC_UNEXPECTED, WHEN_ALWAYS},
                                   {"XX000", NULL, EC_IGNORED, WHEN_ALWAYS}, ERROR_RULES_END};
-    assert_int_equal(errclass_classify("42P01", "x", action, NULL, &calm), EC_IGNORED);
-    assert_int_equal(errclass_classify("22012", "division by zero", NULL, profile, &calm),
-                     EC_UNEXPECTED);
+    err_facts missing = said("42P01", "x"), division = said("22012", "division by zero"),
+              boom = said("XX000", "boom");
+    assert_int_equal(errclass_classify(&missing, action, NULL, 0), EC_IGNORED);
+    assert_int_equal(errclass_classify(&division, NULL, profile, 0), EC_UNEXPECTED);
     /* No rule can make an internal error expected. */
-    assert_int_equal(errclass_classify("XX000", "boom", NULL, profile, &calm), EC_UNEXPECTED);
+    assert_int_equal(errclass_classify(&boom, NULL, profile, 0), EC_UNEXPECTED);
 }
 
 static void messages_normalise(void **state)
 {
     (void)state;
-    char *a = findings_normalise("relation \"melee_s1.t5\" does not exist");
-    char *b = findings_normalise("relation \"melee_s2.t9\" does not exist");
+    char *a = err_message_key("relation \"melee_s1.t5\" does not exist");
+    char *b = err_message_key("relation \"melee_s2.t9\" does not exist");
     assert_string_equal(a, b);
     assert_string_equal(a, "relation \"?\" does not exist");
-    char *c = findings_normalise("value 123 out of range for type int4");
+    char *c = err_message_key("value 123 out of range for type int4");
     assert_string_equal(c, "value N out of range for type int4");
     free(a);
     free(b);
@@ -189,6 +234,7 @@ int main(void)
         cmocka_unit_test(histogram_percentiles),
         cmocka_unit_test(histogram_buckets_cover_values),
         cmocka_unit_test(classification_table),
+        cmocka_unit_test(classification_conditions),
         cmocka_unit_test(action_and_profile_rules_come_first),
         cmocka_unit_test(messages_normalise),
         cmocka_unit_test(findings_group_and_cap),

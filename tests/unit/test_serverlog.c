@@ -19,23 +19,34 @@
 #include "core/server/serverlog.h"
 #include "core/util.h"
 
-/* Lines a PostgreSQL 15 server writes when something crashed. */
-static const char *const CRASH_LINES[] = {
-    "2026-11-22 14:19:26.849 UTC [11793] LOG:  server process (PID 11802) was terminated by "
-    "signal 11: Segmentation fault",
-    "2026-11-22 14:19:29.668 UTC [11793] LOG:  server process (PID 11809) was terminated by "
-    "signal 9: Killed",
-    "2026-11-22 14:19:26.849 UTC [11793] LOG:  terminating any other active server processes",
-    "2026-11-22 14:19:26.855 UTC [11793] LOG:  all server processes terminated; reinitializing",
-    "2026-11-22 14:19:26.849 UTC [11793] LOG:  server process (PID 11802) exited with exit code 2",
-    "2026-11-22 14:19:26.849 UTC [11793] LOG:  checkpointer process (PID 11795) was terminated "
-    "by signal 6: Aborted",
-    "2026-11-22 14:19:26.849 UTC [11802] PANIC:  could not write to file \"pg_wal/xlogtemp.11802\": "
-    "No space left on device",
-    "TRAP: FailedAssertion(\"TransactionIdIsValid(xid)\", File: \"heapam.c\", Line: 2481, PID: 11802)",
-    "TRAP: failed Assert(\"TransactionIdIsValid(xid)\"), File: \"heapam.c\", Line: 2481, PID: 11802",
-    "2026-11-22 14:19:26.849 UTC [11793] LOG:  server process (PID 11802) was terminated by "
-    "exception 0xC0000005",
+/* Lines a PostgreSQL 15 server writes when something crashed, and
+ * whether each starts a crash (the others are the restart after one). */
+static const struct {
+    const char *line;
+    crash_line kind;
+} CRASH_LINES[] = {
+    {"2026-11-22 14:19:26.849 UTC [11793] LOG:  server process (PID 11802) was terminated by "
+     "signal 11: Segmentation fault", CL_STARTS},
+    {"2026-11-22 14:19:29.668 UTC [11793] LOG:  server process (PID 11809) was terminated by "
+     "signal 9: Killed", CL_STARTS},
+    {"2026-11-22 14:19:26.849 UTC [11793] LOG:  terminating any other active server processes",
+     CL_FOLLOWS},
+    {"2026-11-22 14:19:26.855 UTC [11793] LOG:  all server processes terminated; reinitializing",
+     CL_FOLLOWS},
+    {"2026-11-22 14:19:26.849 UTC [11793] LOG:  server process (PID 11802) exited with exit code 2",
+     CL_STARTS},
+    {"2026-11-22 14:19:26.849 UTC [11793] DETAIL:  Failed process was running: select 1 /* "
+     "server process (PID 1) */", CL_NONE},
+    {"2026-11-22 14:19:26.849 UTC [11793] LOG:  checkpointer process (PID 11795) was terminated "
+     "by signal 6: Aborted", CL_STARTS},
+    {"2026-11-22 14:19:26.849 UTC [11802] PANIC:  could not write to file \"pg_wal/xlogtemp.11802\": "
+     "No space left on device", CL_STARTS},
+    {"TRAP: FailedAssertion(\"TransactionIdIsValid(xid)\", File: \"heapam.c\", Line: 2481, PID: 11802)",
+     CL_STARTS},
+    {"TRAP: failed Assert(\"TransactionIdIsValid(xid)\"), File: \"heapam.c\", Line: 2481, PID: 11802",
+     CL_STARTS},
+    {"2026-11-22 14:19:26.849 UTC [11793] LOG:  server process (PID 11802) was terminated by "
+     "exception 0xC0000005", CL_STARTS},
 };
 
 /* Lines of ordinary operation, including echoes of statements that merely
@@ -62,17 +73,18 @@ static void matcher_finds_crash_lines(void **state)
 {
     (void)state;
     for (size_t i = 0; i < ARRAY_LEN(CRASH_LINES); i++)
-        if (!serverlog_is_crash_line(CRASH_LINES[i]))
-            fail_msg("not seen as a crash: %s", CRASH_LINES[i]);
+        if (serverlog_crash_line(CRASH_LINES[i].line) != CRASH_LINES[i].kind)
+            fail_msg("seen as %d, not %d: %s", serverlog_crash_line(CRASH_LINES[i].line),
+                     CRASH_LINES[i].kind, CRASH_LINES[i].line);
 }
 
 static void matcher_ignores_ordinary_lines(void **state)
 {
     (void)state;
     for (size_t i = 0; i < ARRAY_LEN(ORDINARY_LINES); i++)
-        if (serverlog_is_crash_line(ORDINARY_LINES[i]))
+        if (serverlog_crash_line(ORDINARY_LINES[i]) != CL_NONE)
             fail_msg("seen as a crash: %s", ORDINARY_LINES[i]);
-    assert_int_equal(serverlog_is_crash_line(NULL), 0);
+    assert_int_equal(serverlog_crash_line(NULL), CL_NONE);
 }
 
 /* ---- a collector of reported lines ---- */
@@ -81,14 +93,17 @@ typedef struct seen {
     pthread_mutex_t mu;
     int n;
     char *lines[32];
+    bool starts[32];
 } seen;
 
-static void collect(void *arg, const char *line)
+static void collect(void *arg, const char *line, bool starts_crash)
 {
     seen *s = arg;
     pthread_mutex_lock(&s->mu);
-    if (s->n < (int)ARRAY_LEN(s->lines))
+    if (s->n < (int)ARRAY_LEN(s->lines)) {
+        s->starts[s->n] = starts_crash;
         s->lines[s->n++] = xstrdup(line);
+    }
     pthread_mutex_unlock(&s->mu);
 }
 
@@ -169,6 +184,8 @@ static void stop_drains_the_rest(void **state)
     assert_int_equal(s.n, 2);
     assert_string_equal(s.lines[0], "y [5] LOG:  terminating any other active server processes");
     assert_string_equal(s.lines[1], "TRAP: FailedAssertion(\"false\", File: \"x.c\", Line: 1, PID: 5)");
+    assert_false(s.starts[0]);   /* the restart after a crash */
+    assert_true(s.starts[1]);
     seen_free(&s);
     unlink(path);
     free(path);
