@@ -73,11 +73,59 @@ static const char *op_from_json(json_object *rec, size_t position, hist_op *op)
     return NULL;
 }
 
-/* Parses one line into *op. Returns NULL, or what is wrong with it. */
+/* Copies rec's string field key into buf (left empty when absent).
+ * Returns false when the field is there but not a string that fits. */
+static bool meta_string(json_object *rec, const char *key, char *buf, size_t size)
+{
+    json_object *v;
+    buf[0] = '\0';
+    if (!json_object_object_get_ex(rec, key, &v))
+        return true;
+    if (!json_object_is_type(v, json_type_string) || strlen(json_object_get_string(v)) >= size)
+        return false;
+    snprintf(buf, size, "%s", json_object_get_string(v));
+    return true;
+}
+
+/* Fills *m from a meta record. Returns NULL, or what is wrong. */
+static const char *meta_from_json(json_object *rec, hist_meta *m)
+{
+    memset(m, 0, sizeof *m);
+    m->present = true;
+    if (!meta_string(rec, "workload", m->workload, sizeof m->workload))
+        return "meta \"workload\" is not a short string";
+    if (!meta_string(rec, "isolation", m->isolation, sizeof m->isolation))
+        return "meta \"isolation\" is not a short string";
+    if (!meta_string(rec, "version", m->version, sizeof m->version))
+        return "meta \"version\" is not a short string";
+    json_object *v;
+    if (json_object_object_get_ex(rec, "seed", &v)) {
+        if (!json_object_is_type(v, json_type_int))
+            return "meta \"seed\" is not an integer";
+        m->has_seed = true;
+        m->seed = json_object_get_uint64(v);
+    }
+    return NULL;
+}
+
+/* Returns true when rec is a meta record. */
+static bool is_meta(json_object *rec)
+{
+    json_object *v;
+    return json_object_is_type(rec, json_type_object) &&
+           json_object_object_get_ex(rec, "type", &v) &&
+           json_object_is_type(v, json_type_string) &&
+           strcmp(json_object_get_string(v), "meta") == 0;
+}
+
+/* Parses one line into *op, or into *meta for a meta record (then
+ * *got_meta is set; meta is NULL where one may not stand). Returns NULL,
+ * or what is wrong with the line. */
 static const char *parse_line(json_tokener *tok, const char *line, size_t len, size_t position,
-                              hist_op *op)
+                              hist_op *op, hist_meta *meta, bool *got_meta)
 {
     memset(op, 0, sizeof *op);
+    *got_meta = false;
     json_tokener_reset(tok);
     json_object *rec = json_tokener_parse_ex(tok, line, (int)len);
     enum json_tokener_error e = json_tokener_get_error(tok);
@@ -88,8 +136,12 @@ static const char *parse_line(json_tokener *tok, const char *line, size_t len, s
     for (size_t i = json_tokener_get_parse_end(tok); !why && i < len; i++)
         if (line[i] != ' ' && line[i] != '\t')
             why = "text after the JSON record";
-    if (!why)
+    if (!why && is_meta(rec)) {
+        *got_meta = true;
+        why = meta ? meta_from_json(rec, meta) : "a meta record may only be the first line";
+    } else if (!why) {
         why = op_from_json(rec, position, op);
+    }
     if (why)
         json_object_put(op->value);
     json_object_put(rec);
@@ -117,7 +169,9 @@ int history_read(const char *path, history *h, char **err)
         if (len == 0)
             continue;
         hist_op op;
-        const char *why = parse_line(tok, line, (size_t)len, h->n, &op);
+        bool first = h->n == 0 && !h->meta.present, got_meta;
+        const char *why = parse_line(tok, line, (size_t)len, h->n, &op, first ? &h->meta : NULL,
+                                     &got_meta);
         if (why) {
             /* A run killed while writing leaves a last line without its
              * newline: keep what came before it. */
@@ -130,7 +184,8 @@ int history_read(const char *path, history *h, char **err)
             rc = -1;
             break;
         }
-        history_append(h, &op);
+        if (!got_meta)
+            history_append(h, &op);
     }
     free(line);
     json_tokener_free(tok);
@@ -145,7 +200,26 @@ struct hist_writer {
     FILE *f;
 };
 
-hist_writer *hist_writer_open(const char *path, char **err)
+/* Writes m as one meta record line. */
+static void write_meta(FILE *f, const hist_meta *m)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "type", json_object_new_string("meta"));
+    if (m->workload[0])
+        json_object_object_add(o, "workload", json_object_new_string(m->workload));
+    if (m->isolation[0])
+        json_object_object_add(o, "isolation", json_object_new_string(m->isolation));
+    if (m->has_seed)
+        json_object_object_add(o, "seed", json_object_new_uint64(m->seed));
+    if (m->version[0])
+        json_object_object_add(o, "version", json_object_new_string(m->version));
+    fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+                                                           JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
+    fflush(f);
+}
+
+hist_writer *hist_writer_open(const char *path, const hist_meta *meta, char **err)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
@@ -155,6 +229,8 @@ hist_writer *hist_writer_open(const char *path, char **err)
             close(fd);
         return NULL;
     }
+    if (meta)
+        write_meta(f, meta);
     hist_writer *w = xcalloc(1, sizeof *w);
     pthread_mutex_init(&w->mu, NULL);
     w->f = f;

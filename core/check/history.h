@@ -1,6 +1,7 @@
 /* history.h - Jepsen-shaped operation histories (JSON Lines, design.md).
  *
- * One object per line: {"index","process","type","f","value","time"}.
+ * One object per line: {"index","process","type","f","value","time"},
+ * after a first {"type":"meta",...} record saying what recorded the file.
  * Writing: each record is written and flushed as it happens, so a killed
  * run keeps what it recorded; files are created 0600. Reading: the whole
  * file becomes an array of hist_op in file order. Values stay json-c
@@ -30,14 +31,27 @@ typedef struct hist_op {
     int64_t time;           /* monotonic ns */
 } hist_op;
 
+/* The first record of a file: what recorded it. Files without one load
+ * too (present false); fields it does not name stay empty. */
+typedef struct hist_meta {
+    bool present;
+    char workload[32];      /* the checker's workload name, "" when absent */
+    char isolation[32];     /* the level the run used ("serializable"), "" when absent */
+    bool has_seed;
+    uint64_t seed;
+    char version[32];       /* the melee version that wrote it, "" when absent */
+} hist_meta;
+
 typedef struct history {
     hist_op *ops;
     size_t n;
     size_t cap;
+    hist_meta meta;
 } history;
 
-/* Reads a JSON Lines history file into *h. Returns 0, or -1 with *err set
- * (caller frees) naming the file and line of the first bad record. */
+/* Reads a JSON Lines history file into *h (a meta record, allowed only as
+ * the first line, fills h->meta). Returns 0, or -1 with *err set (caller
+ * frees) naming the file and line of the first bad record. */
 int history_read(const char *path, history *h, char **err);
 
 /* Appends a copy of op (its value reference is taken over). */
@@ -53,8 +67,10 @@ int hist_type_from_name(const char *s);
 /* A thread-safe recorder for live runs. */
 typedef struct hist_writer hist_writer;
 
-/* Creates path (mode 0600, truncated). Returns NULL with *err set on failure. */
-hist_writer *hist_writer_open(const char *path, char **err);
+/* Creates path (mode 0600, truncated) and writes meta (borrowed; may be
+ * NULL: no meta record) as its first line. Returns NULL with *err set on
+ * failure. */
+hist_writer *hist_writer_open(const char *path, const hist_meta *meta, char **err);
 
 /* Writes op as one record and flushes it (op is not consumed). Safe to
  * call from many threads; callers that number records keep the file in

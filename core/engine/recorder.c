@@ -37,19 +37,23 @@ struct recorder {
     double interval_s;
 };
 
-recorder *recorder_new(const char *checker, isolation iso, const char *path, char **err)
+recorder *recorder_new(const char *checker, const run_config *cfg, char **err)
 {
     recorder *rc = xcalloc(1, sizeof *rc);
     rc->checker = xstrdup(checker);
-    rc->opts = check_opts_default(iso);
+    rc->opts = check_opts_default(cfg->isolation);
     rc->stream = check_stream_new(checker, &rc->opts);
     pthread_mutex_init(&rc->mu, NULL);
     pthread_mutex_init(&rc->result_mu, NULL);
     pthread_mutex_init(&rc->stop_mu, NULL);
     pthread_cond_init(&rc->stop_cv, NULL);
     rc->t0 = now_us();
-    if (path && *path) {
-        rc->file = hist_writer_open(path, err);
+    if (cfg->history_path && *cfg->history_path) {
+        hist_meta meta = {.present = true, .has_seed = true, .seed = cfg->seed};
+        snprintf(meta.workload, sizeof meta.workload, "%s", checker);
+        snprintf(meta.isolation, sizeof meta.isolation, "%s", isolation_name(cfg->isolation));
+        snprintf(meta.version, sizeof meta.version, "%s", MELEE_VERSION);
+        rc->file = hist_writer_open(cfg->history_path, &meta, err);
         if (!rc->file) {
             recorder_free(rc);
             return NULL;

@@ -17,10 +17,12 @@
 
 typedef struct recorder recorder;
 
-/* Creates a recorder for checker (a check_history workload name) at the
- * given isolation level; path may be NULL (no file). Returns NULL with
- * *err set when the file cannot be created. */
-recorder *recorder_new(const char *checker, isolation iso, const char *path, char **err);
+/* Creates a recorder for checker (a check_history workload name) judging
+ * at cfg's isolation level; the history file is cfg's history_path (none
+ * when NULL or empty), its first line a meta record naming the checker,
+ * the level, the seed and this version. cfg is read, not kept. Returns
+ * NULL with *err set when the file cannot be created. */
+recorder *recorder_new(const char *checker, const run_config *cfg, char **err);
 
 /* Starts the background checker: a fed checker takes the new records
  * every second, a whole-history one re-checks every interval_s seconds. */

@@ -126,7 +126,7 @@ run *run_new(const run_config *cfg, char **err)
             run_free(r);
             return NULL;
         }
-        r->rec = recorder_new(r->wl->checker, r->cfg.isolation, r->cfg.history_path, err);
+        r->rec = recorder_new(r->wl->checker, &r->cfg, err);
         if (!r->rec) {
             run_free(r);
             return NULL;

@@ -2,7 +2,9 @@
 # Every invariant workload runs headless against the embedded server at
 # serializable isolation: it must exit 0, record a history with at least
 # MIN_OK ok operations and every invocation completed, and be judged valid
-# both by the live checker (summary) and by `melee check` on the file.
+# both by the live checker (summary) and by `melee check` on the file,
+# which takes the workload and level from the file's meta record (and
+# guesses the workload from the operations of a file without one).
 # Then bank with overdrafts refused must stay valid, read skew at read
 # committed must not be called a finding, and known anomalies at read
 # committed (lost updates) must be found.
@@ -36,15 +38,25 @@ for w in bank counter set long-fork register append default-value; do
     done_ops=$(count "$TMP/$w.jsonl" '"type":"\(ok\|fail\|info\)"')
     [ "$oks" -ge $MIN_OK ] || fail "$w: only $oks ok operations in the history"
     [ "$invokes" -eq "$done_ops" ] || fail "$w: $invokes invocations but $done_ops completions"
-    "$MELEE" check "$TMP/$w.jsonl" --workload "$w" --isolation serializable >"$TMP/$w.check" 2>&1 ||
+    head -n 1 "$TMP/$w.jsonl" |
+        grep -qx "{\"type\":\"meta\",\"workload\":\"$w\",\"isolation\":\"serializable\",\"seed\":7,\"version\":\"[0-9.]*\"}" ||
+        fail "$w: the first line is not the meta record: $(head -n 1 "$TMP/$w.jsonl")"
+    "$MELEE" check "$TMP/$w.jsonl" >"$TMP/$w.check" 2>&1 ||
         { cat "$TMP/$w.check"; fail "$w: melee check exited $?"; }
     grep -qx "checker $w: valid" "$TMP/$w.check" ||
         { cat "$TMP/$w.check"; fail "$w: melee check did not say valid"; }
+    grep -qx "workload $w (meta record), judged at isolation serializable (meta record)" \
+        "$TMP/$w.check" || { cat "$TMP/$w.check"; fail "$w: melee check did not use the meta record"; }
+    tail -n +2 "$TMP/$w.jsonl" >"$TMP/$w.old.jsonl"
+    "$MELEE" check "$TMP/$w.old.jsonl" >"$TMP/$w.old.check" 2>&1 ||
+        { cat "$TMP/$w.old.check"; fail "$w: melee check of a file without meta exited $?"; }
+    grep -q "^workload $w (guessed from the operations), judged at isolation serializable (default" \
+        "$TMP/$w.old.check" || { cat "$TMP/$w.old.check"; fail "$w: no guess without meta"; }
     echo "$w: $oks ok of $invokes operations, valid"
 done
 
 # Workload-specific promises of the history.
-first_read=$(head -n 2 "$TMP/bank.jsonl" | grep '"type":"ok","f":"read"')
+first_read=$(head -n 3 "$TMP/bank.jsonl" | grep '"type":"ok","f":"read"')
 [ -n "$first_read" ] || fail "bank: the history does not start with the setup's read"
 sum=$(echo "$first_read" | grep -o '"value":{[^}]*}' | grep -o ':[-0-9]*' | tr -d : |
       awk '{ s += $1 } END { print s }')
@@ -81,6 +93,22 @@ grep -q '^  "valid":true' "$TMP/rc-skew.json" || fail "bank with read skew: not 
 skew=$(grep -o 'anomaly read-skew x[0-9]*' "$TMP/rc-skew.out") ||
     fail "bank at read committed: per-account reads never skewed, so nothing was shown"
 echo "bank at read committed: $skew, valid"
+# melee check judges it at the level of the meta record; --isolation and a
+# file without meta judge it at serializable, where the skew is invalid.
+"$MELEE" check "$TMP/rc-skew.jsonl" >"$TMP/rc-skew.check" 2>&1 ||
+    { cat "$TMP/rc-skew.check"; fail "melee check of the read skew at read committed exited $?"; }
+grep -q 'judged at isolation read-committed (meta record)' "$TMP/rc-skew.check" ||
+    { cat "$TMP/rc-skew.check"; fail "melee check did not take read committed from the meta record"; }
+"$MELEE" check "$TMP/rc-skew.jsonl" --isolation serializable >"$TMP/rc-skew.check" 2>&1
+expect_status 1 $? "melee check --isolation serializable of read skew"
+grep -q 'judged at isolation serializable (--isolation; the run used read-committed)' \
+    "$TMP/rc-skew.check" || { cat "$TMP/rc-skew.check"; fail "--isolation did not override the meta record"; }
+tail -n +2 "$TMP/rc-skew.jsonl" >"$TMP/rc-skew.old.jsonl"
+"$MELEE" check "$TMP/rc-skew.old.jsonl" >/dev/null 2>&1
+expect_status 1 $? "melee check of read skew without meta (serializable by default)"
+"$MELEE" check "$TMP/rc-skew.old.jsonl" --isolation read-committed --workload bank >/dev/null 2>&1 ||
+    fail "melee check --isolation read-committed of read skew without meta exited $?"
+echo "melee check: read committed from the meta record, serializable when told or without it"
 
 # Known anomalies at read committed: read-then-write increments and
 # transfers lose updates; the checkers must say so, live and offline.
@@ -92,8 +120,7 @@ for case in "counter counter_rmw=1" "bank bank_variant=1"; do
         --summary-json "$TMP/rc-$1.json" >"$TMP/rc-$1.out" 2>"$TMP/rc-$1.err"
     expect_status 1 $? "$1 losing updates"
     grep -q '^  "valid":false' "$TMP/rc-$1.json" || fail "$1: lost updates not reported invalid"
-    "$MELEE" check "$TMP/rc-$1.jsonl" --workload "$1" --isolation read-committed \
-        >"$TMP/rc-$1.check" 2>&1
+    "$MELEE" check "$TMP/rc-$1.jsonl" >"$TMP/rc-$1.check" 2>&1
     expect_status 1 $? "melee check on the $1 history with lost updates"
     echo "$1: lost updates found"
 done

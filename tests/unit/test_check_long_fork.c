@@ -251,7 +251,7 @@ static void assert_every_prefix(const history *h, isolation iso)
     for (size_t k = 0; k <= h->n; k++) {
         if (k)
             long_fork_feed(s, &h->ops[k - 1]);
-        history prefix = {h->ops, k, k};
+        history prefix = {.ops = h->ops, .n = k, .cap = k};
         check_result fed, whole;
         long_fork_result(s, &fed);
         assert_int_equal(check_long_fork(&prefix, &o, &whole), 0);

@@ -1,7 +1,9 @@
-/* Unit tests of history files: the writer's records read back the same
- * (file mode 0600), hand-written files with blank lines and CRLF, a bad
- * line reported as FILE:LINE, a torn last line skipped with the rest kept,
- * and the checker table's answer for an unknown workload. */
+/* Unit tests of history files: the writer's meta record and records read
+ * back the same (file mode 0600, the meta record the first line), meta
+ * records with missing or bad fields and files without one, hand-written
+ * files with blank lines and CRLF, a bad line reported as FILE:LINE, a
+ * torn last line skipped with the rest kept, and the checker table's
+ * answer for an unknown workload. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -62,7 +64,9 @@ static void writer_records_read_back(void **state)
     close(mkstemp(path));
     unlink(path);
     char *err = NULL;
-    hist_writer *w = hist_writer_open(path, &err);
+    hist_meta meta = {.present = true, .workload = "append", .isolation = "repeatable-read",
+                      .has_seed = true, .seed = 18446744073709551615ULL, .version = "9.8.7"};
+    hist_writer *w = hist_writer_open(path, &meta, &err);
     assert_non_null(w);
     hist_op ops[3] = {
         {.index = 0, .process = 3, .type = H_INVOKE, .f = "txn", .time = 1234,
@@ -77,9 +81,22 @@ static void writer_records_read_back(void **state)
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
+    FILE *f = fopen(path, "r");
+    char first[256] = "";
+    assert_non_null(fgets(first, sizeof first, f));
+    fclose(f);
+    assert_string_equal(first, "{\"type\":\"meta\",\"workload\":\"append\",\"isolation\":"
+                               "\"repeatable-read\",\"seed\":18446744073709551615,"
+                               "\"version\":\"9.8.7\"}\n");
     history h;
     assert_int_equal(history_read(path, &h, &err), 0);
     unlink(path);
+    assert_true(h.meta.present);
+    assert_string_equal(h.meta.workload, "append");
+    assert_string_equal(h.meta.isolation, "repeatable-read");
+    assert_true(h.meta.has_seed);
+    assert_true(h.meta.seed == 18446744073709551615ULL);
+    assert_string_equal(h.meta.version, "9.8.7");
     assert_int_equal(h.n, 3);
     for (int i = 0; i < 3; i++) {
         assert_int_equal(h.ops[i].index, ops[i].index);
@@ -91,6 +108,58 @@ static void writer_records_read_back(void **state)
         json_object_put(ops[i].value);
     }
     history_free(&h);
+}
+
+/* A meta record names what it knows; the fields it leaves out stay empty,
+ * and a file without one still loads with no meta. */
+static void meta_record_read(void **state)
+{
+    (void)state;
+    const char *op = "{\"process\":1,\"type\":\"invoke\",\"f\":\"add\",\"value\":1}\n";
+    char text[512];
+    history h;
+    char *err = NULL;
+    snprintf(text, sizeof text, "\n{\"type\":\"meta\",\"workload\":\"counter\",\"extra\":[1]}\n%s",
+             op);
+    assert_int_equal(read_text(text, &h, &err), 0);
+    assert_true(h.meta.present);
+    assert_string_equal(h.meta.workload, "counter");
+    assert_string_equal(h.meta.isolation, "");
+    assert_false(h.meta.has_seed);
+    assert_string_equal(h.meta.version, "");
+    assert_int_equal(h.n, 1);
+    assert_int_equal(h.ops[0].index, 0); /* the meta record takes no position */
+    history_free(&h);
+    assert_int_equal(read_text(op, &h, &err), 0);
+    assert_false(h.meta.present);
+    assert_string_equal(h.meta.workload, "");
+    assert_int_equal(h.n, 1);
+    history_free(&h);
+    /* a file that is only a meta record loads, with no operations */
+    assert_int_equal(read_text("{\"type\":\"meta\",\"seed\":5}\n", &h, &err), 0);
+    assert_true(h.meta.present && h.meta.has_seed && h.meta.seed == 5);
+    assert_int_equal(h.n, 0);
+    history_free(&h);
+}
+
+static void meta_record_errors(void **state)
+{
+    (void)state;
+    const char *op = "{\"process\":1,\"type\":\"invoke\",\"f\":\"add\",\"value\":1}\n";
+    const char *meta = "{\"type\":\"meta\",\"workload\":\"counter\"}\n";
+    char text[512];
+    snprintf(text, sizeof text, "%s%s", op, meta);
+    expect_error(text, 2, "a meta record may only be the first line");
+    snprintf(text, sizeof text, "%s%s%s", meta, meta, op);
+    expect_error(text, 2, "a meta record may only be the first line");
+    snprintf(text, sizeof text, "{\"type\":\"meta\",\"workload\":7}\n%s", op);
+    expect_error(text, 1, "meta \"workload\" is not a short string");
+    snprintf(text, sizeof text, "{\"type\":\"meta\",\"isolation\":\"%040d\"}\n%s", 0, op);
+    expect_error(text, 1, "meta \"isolation\" is not a short string");
+    snprintf(text, sizeof text, "{\"type\":\"meta\",\"seed\":\"42\"}\n%s", op);
+    expect_error(text, 1, "meta \"seed\" is not an integer");
+    snprintf(text, sizeof text, "{\"type\":\"meta\",\"version\":null}\n%s", op);
+    expect_error(text, 1, "meta \"version\" is not a short string");
 }
 
 static void good_file_with_blank_lines_and_crlf(void **state)
@@ -213,6 +282,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(writer_records_read_back),
+        cmocka_unit_test(meta_record_read),
+        cmocka_unit_test(meta_record_errors),
         cmocka_unit_test(good_file_with_blank_lines_and_crlf),
         cmocka_unit_test(bad_line_is_named),
         cmocka_unit_test(torn_last_line_is_skipped),
