@@ -49,6 +49,9 @@ int run_set_threads(run *r, int n)
         if (worker_start(w) != 0)
             break;
     }
+    int active = active_workers(r);
+    if (active > atomic_load(&r->threads_max))
+        atomic_store(&r->threads_max, active);
     /* Retire the newest active workers; run_join collects their threads. */
     for (int k = atomic_load(&r->nworkers) - 1; k >= 0 && active_workers(r) > n; k--) {
         worker *w = r->workers[k];

@@ -124,13 +124,32 @@ static void report_repro(const run *r, FILE *out, int argc, char **argv)
     fputc('\n', out);
 }
 
+/* Returns the most workers that ran at once: the start count, or more
+ * when threads were added while running. */
+static int most_threads(run *r)
+{
+    int most = atomic_load(&r->threads_max);
+    return most > r->cfg.threads ? most : r->cfg.threads;
+}
+
+/* Prints the workers running at the end, and where that differs, how
+ * many it started with and the most that ran at once. */
+static void report_threads(run *r, const run_snapshot *s, FILE *out)
+{
+    fprintf(out, "%d threads", s->nthreads);
+    if (s->nthreads != r->cfg.threads || s->nthreads != most_threads(r))
+        fprintf(out, " (started with %d, at most %d)", r->cfg.threads, most_threads(r));
+}
+
 void run_report(run *r, FILE *out, int argc, char **argv)
 {
     run_snapshot *s = run_snapshot_take(r, 0);
     double secs = s->elapsed_s > 0 ? s->elapsed_s : 1e-9;
-    fprintf(out, "melee %s: %s workload, complexity %s, isolation %s, %d threads, %.1f s\n",
-            MELEE_VERSION, r->cfg.workload ? r->cfg.workload : "chaos", complexity_name(r->cx),
-            isolation_name(r->cfg.isolation), r->cfg.threads, s->elapsed_s);
+    fprintf(out, "melee %s: %s workload, complexity %s, isolation %s, ", MELEE_VERSION,
+            r->cfg.workload ? r->cfg.workload : "chaos", complexity_name(r->cx),
+            isolation_name(r->cfg.isolation));
+    report_threads(r, s, out);
+    fprintf(out, ", %.1f s\n", s->elapsed_s);
     fprintf(out, "target: %s (PostgreSQL %s)\n", run_target(r), run_server_version(r));
     fprintf(out,
             "ops: %llu (%.1f/s), ok %llu, ignored %llu, unexpected %llu, skipped %llu, "
@@ -261,7 +280,9 @@ int run_write_summary(run *r, const char *path)
     json_object *o = json_object_new_object();
     json_object_object_add(o, "seed", json_object_new_uint64(r->cfg.seed));
     json_object_object_add(o, "duration_s", json_object_new_double(s->elapsed_s));
-    json_object_object_add(o, "threads", json_object_new_int(r->cfg.threads));
+    json_object_object_add(o, "threads", json_object_new_int(s->nthreads));
+    json_object_object_add(o, "threads_start", json_object_new_int(r->cfg.threads));
+    json_object_object_add(o, "threads_max", json_object_new_int(most_threads(r)));
     json_object_object_add(o, "workload", jstr(r->cfg.workload ? r->cfg.workload : "chaos"));
     json_object_object_add(o, "complexity", jstr(r->wl ? NULL : complexity_name(r->cx)));
     if (r->rec) {

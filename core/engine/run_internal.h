@@ -137,6 +137,7 @@ struct run {
     pthread_mutex_t workers_mu;    /* guards workers/nworkers growth */
     worker *workers[MAX_WORKERS];
     _Atomic int nworkers;          /* slots used, retired ones included */
+    _Atomic int threads_max;       /* most workers active at once after a change (run_set_threads) */
 
     _Atomic bool stop;
     uint64_t start_us;

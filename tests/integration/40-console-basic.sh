@@ -3,11 +3,12 @@
 # counters move; the help screen, panel focus, sorting, thread and event
 # detail views, refresh rate, redraw and adding or removing threads all do
 # what the footer and help say; q asks first, then stops the run with the
-# report and exit status 0, leaving no server behind.
+# report and exit status 0, leaving no server behind; the report and the
+# summary give the threads at the end, at the start and the most at once.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console_lib.sh"
 
-con_start 120 40 -t 3 -c read -s 11
+con_start 120 40 -t 3 -c read -s 11 --summary-json "$TMP/sum.json"
 con_expect '^melee  seed 11 ' 5 "header identity line"
 con_expect "target host=$SERVER_DIR port=$SERVER_PORT" 5 "header target"
 con_expect 'PostgreSQL [0-9]' 5 "header server version"
@@ -105,6 +106,8 @@ con_wait_ok_above 3 0 20 || { con_dump; fail "the new thread does nothing"; }
 con_keys '<'
 con_expect 'worker threads: 3' 10 "< removes a thread"
 con_expect 'Threads 3 ' 10 "the table has 3 rows again"
+con_keys '<'
+con_expect 'worker threads: 2' 10 "< removes another"
 
 note "quit: n and Esc keep running, q y stops"
 con_keys q
@@ -118,4 +121,8 @@ con_expect_gone 'print the report and quit' 5 "Esc keeps running"
 con_alive || fail "melee stopped without a yes"
 con_quit_expect 0
 con_history | grep -q '^result: nothing found' || fail "the report does not say nothing was found"
+con_history | grep -q ', 2 threads (started with 3, at most 4), ' ||
+    { con_history | grep '^melee '; fail "the report does not give the threads at the end, start and most"; }
+threads="$(json_int "$TMP/sum.json" threads) $(json_int "$TMP/sum.json" threads_start) $(json_int "$TMP/sum.json" threads_max)"
+[ "$threads" = "2 3 4" ] || fail "summary threads, threads_start, threads_max are $threads, not 2 3 4"
 note ok
