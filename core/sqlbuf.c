@@ -2,6 +2,7 @@
 #include "sqlbuf.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,4 +112,43 @@ void sb_literal(sqlbuf *b, const char *s)
         sb_addc(b, *s);
     }
     sb_addc(b, '\'');
+}
+
+/* Appends s as an E'' literal with its control characters escaped. */
+static void literal_escaped(sqlbuf *b, const char *s)
+{
+    sb_add(b, "E'");
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '\'' || c == '\\')
+            sb_addc(b, (char)c);
+        if (c == '\n')
+            sb_add(b, "\\n");
+        else if (c == '\r')
+            sb_add(b, "\\r");
+        else if (c == '\t')
+            sb_add(b, "\\t");
+        else if (c < 0x20)
+            sb_printf(b, "\\x%02x", c);
+        else
+            sb_addc(b, (char)c);
+    }
+    sb_addc(b, '\'');
+}
+
+void sb_param_values(sqlbuf *b, int n, const char *const *values)
+{
+    for (int i = 0; i < n; i++) {
+        sb_printf(b, "%s$%d = ", i ? ", " : "", i + 1);
+        const char *v = values[i];
+        bool one_line = true;
+        for (const char *p = v; p && *p && one_line; p++)
+            one_line = (unsigned char)*p >= 0x20;
+        if (!v)
+            sb_add(b, "NULL");
+        else if (one_line)
+            sb_literal(b, v);
+        else
+            literal_escaped(b, v);
+    }
 }

@@ -28,5 +28,10 @@ void sb_printf(sqlbuf *b, const char *fmt, ...) __attribute__((format(printf, 2,
 void sb_ident(sqlbuf *b, const char *s);
 /* Appends s as a single-quoted SQL string literal (E'' when it has a backslash). */
 void sb_literal(sqlbuf *b, const char *s);
+/* Appends parameter values as "$1 = 'abc', $2 = NULL": each value a
+ * string literal (sb_literal) that stays on one line (E'' with \n, \r,
+ * \t or \xNN escapes when it holds a control character), NULL for a NULL
+ * pointer. */
+void sb_param_values(sqlbuf *b, int n, const char *const *values);
 
 #endif

@@ -275,14 +275,8 @@ static void note_params(worker *w, const stmt *s)
         return;
     sqlbuf b = SQLBUF_INIT;
     sb_add(&b, w->err.sql);
-    sb_add(&b, "\n-- with");
-    for (int i = 0; i < s->nparams; i++) {
-        sb_printf(&b, "%s $%d = ", i ? "," : "", i + 1);
-        if (s->params[i])
-            sb_literal(&b, s->params[i]);
-        else
-            sb_add(&b, "NULL");
-    }
+    sb_add(&b, "\n-- with ");
+    sb_param_values(&b, s->nparams, s->params);
     free(w->err.sql);
     w->err.sql = sb_steal(&b);
 }
@@ -328,8 +322,8 @@ static bool run_stmt(worker *w, stmt *s)
                 PQtransactionStatus(w->conn) != PQTRANS_UNKNOWN;
     atomic_store(&w->state, w->in_txn ? WS_IDLE_IN_TXN : WS_IDLE);
     remember(w, s->sql, ok, latency);
-    run_log_statement(w->run, w, s->sql, ok ? EC_NONE : EC_IGNORED, ok ? "" : w->err.sqlstate,
-                      latency);
+    run_log_statement(w->run, w, s->sql, s->nparams, s->params, ok ? EC_NONE : EC_IGNORED,
+                      ok ? "" : w->err.sqlstate, latency);
     return ok;
 }
 

@@ -404,19 +404,27 @@ static void put_one_line(FILE *f, const char *sql)
         fputc(*p == '\n' || *p == '\r' || *p == '\t' ? ' ' : *p, f);
 }
 
-void run_log_statement(run *r, worker *w, const char *sql, err_class cls, const char *sqlstate,
+void run_log_statement(run *r, worker *w, const char *sql, int nparams,
+                       const char *const *params, err_class cls, const char *sqlstate,
                        uint64_t latency_us)
 {
     if (!r->log)
         return;
+    sqlbuf values = SQLBUF_INIT;
+    if (nparams > 0) {
+        sb_add(&values, " -- with ");
+        sb_param_values(&values, nparams, params);
+    }
     pthread_mutex_lock(&r->log_mu);
     fprintf(r->log, "%.3f w%d %s %.3fms ", run_elapsed(r), w->id,
             cls == EC_NONE ? "ok" : "error", (double)latency_us / 1000.0);
     if (cls != EC_NONE)
         fprintf(r->log, "%s ", sqlstate && *sqlstate ? sqlstate : "-----");
     put_one_line(r->log, sql);
+    fputs(sb_str(&values), r->log);
     fputc('\n', r->log);
     pthread_mutex_unlock(&r->log_mu);
+    sb_free(&values);
 }
 
 /* A crash line of the server log: shown; the line that starts a crash

@@ -203,7 +203,11 @@ double run_elapsed(const run *r);
  * event, a counted ignored error or a kept finding, a log line. label
  * names the action ("list.action", "setup"). */
 void run_note_failure(run *r, worker *w, const char *label, err_class cls);
-void run_log_statement(run *r, worker *w, const char *sql, err_class cls, const char *sqlstate,
+/* Writes one line to the statement log (when there is one): time, thread,
+ * outcome, latency, SQLSTATE of a failure, the SQL on one line and, when
+ * it had $n parameters, their values as a "-- with $1 = '...'" comment. */
+void run_log_statement(run *r, worker *w, const char *sql, int nparams,
+                       const char *const *params, err_class cls, const char *sqlstate,
                        uint64_t latency_us);
 /* Pushes an engine event (thread -1 unless w). */
 void run_push_event(run *r, worker *w, err_class cls, const char *action, const char *sqlstate,

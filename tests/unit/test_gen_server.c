@@ -1,5 +1,6 @@
 /* The generator against a real PostgreSQL: literals and parameters are
- * accepted by every type's input function; thousands of generated
+ * accepted by every type's input function, and parameter values as the
+ * statement log writes them read back the same; thousands of generated
  * expressions, conditions, aggregates and SELECTs run without any error
  * outside SQLSTATE class 22 (data exceptions), and produce exactly the
  * declared types and output columns.
@@ -288,6 +289,53 @@ static void test_literals_and_params(void **state)
     }
 }
 
+/* The parameter values the statement log writes beside the SQL
+ * (sb_param_values) stay on one line, free of control characters, and the server reads them back as
+ * exactly the values sent: generated parameters of every type, NULL, and
+ * text with quotes, backslashes and control characters. */
+static void test_logged_params_read_back(void **state)
+{
+    fixture *f = *state;
+    rng_t r;
+    rng_seed(&r, 12);
+    for (int i = 0; i < 3000; i++) {
+        char *v;
+        if (i % 2 == 0) {
+            v = gen_param_text(&r, (sql_type)(i / 2 % T_TYPE_COUNT), true);
+        } else {
+            size_t len = rng_below(&r, 13);
+            v = xmalloc(len + 1);
+            for (size_t k = 0; k < len; k++)
+                v[k] = (char)(1 + rng_below(&r, 127));
+            v[len] = '\0';
+        }
+        const char *vals[1] = {v};
+        sqlbuf b = SQLBUF_INIT;
+        sb_param_values(&b, 1, vals);
+        const char *text = sb_str(&b);
+        assert_true(strncmp(text, "$1 = ", 5) == 0);
+        for (const char *c = text; *c; c++)
+            if ((unsigned char)*c < 0x20)
+                fail_msg("a control character in the logged value %s", text);
+        char *sql = xasprintf("SELECT %s::text", text + 5);
+        PGresult *res = PQexec(f->conn, sql);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK)
+            fail_msg("logged value refused: %s\n%s", PQerrorMessage(f->conn), sql);
+        assert_int_equal(PQgetisnull(res, 0, 0), v == NULL);
+        if (v && strcmp(PQgetvalue(res, 0, 0), v) != 0)
+            fail_msg("%s reads back as [%s], not [%s]", sql, PQgetvalue(res, 0, 0), v);
+        PQclear(res);
+        free(sql);
+        sb_free(&b);
+        free(v);
+    }
+    const char *two[2] = {"it's", NULL};
+    sqlbuf b = SQLBUF_INIT;
+    sb_param_values(&b, 2, two);
+    assert_string_equal(sb_str(&b), "$1 = 'it''s', $2 = NULL");
+    sb_free(&b);
+}
+
 /* The columns of a relation under alias, as an expression scope. */
 static int scope_cols(const cat_desc *d, const char *alias, gen_col *cols)
 {
@@ -470,6 +518,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_literals_and_params),
+        cmocka_unit_test(test_logged_params_read_back),
         cmocka_unit_test(test_expressions_typed),
         cmocka_unit_test(test_conditions_and_aggregates),
         cmocka_unit_test(test_selects),
