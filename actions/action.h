@@ -1,36 +1,13 @@
-/* action.h - an action is a table row: name, list, default weight, run
- * function, extra expected errors. */
+/* action.h - the chaos workload's action rows, one family per file (the
+ * row type itself is core/engine/action_def.h). */
 #ifndef MELEE_ACTION_H
 #define MELEE_ACTION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-#include "../core/engine/actx.h"
-#include "../core/engine/errclass.h"
-
-typedef enum act_result {
-    ACT_OK,    /* it ran */
-    ACT_SKIP,  /* a precondition did not hold (nothing to pick, at a limit) */
-    ACT_FAIL   /* a statement failed; the error is in the worker */
-} act_result;
-
-typedef act_result (*action_fn)(actx *a);
-
-enum {
-    ACTF_NONE = 0,
-    ACTF_NO_COVERAGE = 1u << 0,  /* not in "never succeeded" warnings (drops, ...) */
-    ACTF_CANCELS = 1u << 1,      /* interrupts other workers (cancel, terminate) */
-};
-
-typedef struct action_def {
-    const char *name;            /* unique within its list, e.g. "select" */
-    action_list list;
-    unsigned weight;             /* default weight */
-    action_fn run;
-    const error_rule *expected;  /* extra expected errors, ERROR_RULES_END-terminated, or NULL */
-    unsigned flags;              /* ACTF_* */
-    const void *data;            /* per-row data (custom actions) */
-} action_def;
+#include "../core/engine/action_def.h"
+#include "../core/engine/workload.h"
 
 /* Each family file exports its rows. */
 extern const action_def read_actions[];
@@ -50,9 +27,9 @@ extern const size_t ddl_misc_actions_count;
 extern const action_def common_actions[];   /* the rows every list has */
 extern const size_t common_actions_count;
 
-/* Returns every built-in action row (an array the caller must free; the rows
- * themselves are static) and sets *n. */
-const action_def **actions_builtin(size_t *n);
+/* Returns every built-in chaos row, gathered once into one static array,
+ * and sets *n. */
+const action_def *actions_builtin(size_t *n);
 
 /* Creates the initial tracked objects (at least the catalog minimums: a
  * schema, two tables with rows, a view, ...) on a's connection, dropping

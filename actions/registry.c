@@ -1,4 +1,6 @@
-/* registry.c - every built-in action row, in one array. */
+/* registry.c - every built-in chaos action row, in one array. */
+#include <pthread.h>
+
 #include "../core/util.h"
 #include "action.h"
 
@@ -18,16 +20,25 @@ static const family FAMILIES[] = {
     {common_actions, &common_actions_count},
 };
 
-const action_def **actions_builtin(size_t *n)
+/* The rows of every family, gathered once; read-only afterwards. */
+static action_def *gathered;
+static size_t ngathered;
+static pthread_once_t gather_once = PTHREAD_ONCE_INIT;
+
+static void gather(void)
 {
     size_t total = 0;
     for (size_t f = 0; f < ARRAY_LEN(FAMILIES); f++)
         total += *FAMILIES[f].count;
-    const action_def **rows = xcalloc(total ? total : 1, sizeof *rows);
-    size_t k = 0;
+    gathered = xcalloc(total ? total : 1, sizeof *gathered);
     for (size_t f = 0; f < ARRAY_LEN(FAMILIES); f++)
         for (size_t i = 0; i < *FAMILIES[f].count; i++)
-            rows[k++] = &FAMILIES[f].rows[i];
-    *n = k;
-    return rows;
+            gathered[ngathered++] = FAMILIES[f].rows[i];
+}
+
+const action_def *actions_builtin(size_t *n)
+{
+    pthread_once(&gather_once, gather);
+    *n = ngathered;
+    return gathered;
 }

@@ -37,11 +37,13 @@ typedef struct key_slot {
     _Atomic int64_t appends;
 } key_slot;
 
-/* The active keys, the next fresh key and the next value to append, all
- * reset by setup. */
-static key_slot slots[MAX_SLOTS];
-static _Atomic int64_t next_key;
-static _Atomic int64_t next_element;
+/* The run's state: the active keys, the next fresh key and the next
+ * value to append, all reset by setup. */
+typedef struct append_state {
+    key_slot slots[MAX_SLOTS];
+    _Atomic int64_t next_key;
+    _Atomic int64_t next_element;
+} append_state;
 
 typedef struct append_params {
     int64_t tables, keys, txn_min, txn_max, max_writes;
@@ -60,12 +62,12 @@ static append_params params(const actx *a)
 
 /* Returns the key for an append in slot s, retiring the slot's key for a
  * fresh one once it has had its share of appends. */
-static int64_t key_for_append(key_slot *s, int64_t max_writes)
+static int64_t key_for_append(append_state *st, key_slot *s, int64_t max_writes)
 {
     int64_t k = atomic_load(&s->key);
     if (atomic_fetch_add(&s->appends, 1) + 1 >= max_writes) {
         int64_t expected = k;
-        if (atomic_compare_exchange_strong(&s->key, &expected, atomic_fetch_add(&next_key, 1)))
+        if (atomic_compare_exchange_strong(&s->key, &expected, atomic_fetch_add(&st->next_key, 1)))
             atomic_store(&s->appends, 0);
     }
     return k;
@@ -74,15 +76,16 @@ static int64_t key_for_append(key_slot *s, int64_t max_writes)
 /* Returns a transaction of random micro-ops (the invocation value). */
 static json_object *new_txn(actx *a, const append_params *p)
 {
+    append_state *st = wl_run_state(a);
     int64_t n = rng_range(a->rng, p->txn_min, p->txn_max);
     json_object *txn = json_object_new_array_ext((int)n);
     for (int64_t i = 0; i < n; i++) {
-        key_slot *s = &slots[wl_pick_exponential(a->rng, (size_t)p->keys)];
+        key_slot *s = &st->slots[wl_pick_exponential(a->rng, (size_t)p->keys)];
         if (rng_chance(a->rng, 0.5)) {
             json_object_array_add(txn, wl_mop("r", atomic_load(&s->key), NULL));
         } else {
-            int64_t k = key_for_append(s, p->max_writes);
-            int64_t x = atomic_fetch_add(&next_element, 1);
+            int64_t k = key_for_append(st, s, p->max_writes);
+            int64_t x = atomic_fetch_add(&st->next_element, 1);
             json_object_array_add(txn, wl_mop("append", k, json_object_new_int64(x)));
         }
     }
@@ -195,7 +198,8 @@ static act_result append_txn(actx *a)
 static bool append_final(actx *a)
 {
     append_params p = params(a);
-    int64_t nkeys = atomic_load(&next_key);
+    append_state *st = wl_run_state(a);
+    int64_t nkeys = atomic_load(&st->next_key);
     json_object *inv = json_object_new_array_ext((int)nkeys);
     for (int64_t k = 0; k < nkeys; k++)
         json_object_array_add(inv, wl_mop("r", k, NULL));
@@ -233,12 +237,13 @@ static bool append_setup(actx *a)
                          "sk int NOT NULL, val text)", (long long)t) &&
              ax_execf(a, "CREATE INDEX append%lld_sk ON " SCHEMA ".append%lld (sk)",
                       (long long)t, (long long)t);
+    append_state *st = wl_run_state(a);
     for (int64_t s = 0; s < p.keys; s++) {
-        atomic_store(&slots[s].key, s);
-        atomic_store(&slots[s].appends, 0);
+        atomic_store(&st->slots[s].key, s);
+        atomic_store(&st->slots[s].appends, 0);
     }
-    atomic_store(&next_key, p.keys);
-    atomic_store(&next_element, 1);
+    atomic_store(&st->next_key, p.keys);
+    atomic_store(&st->next_element, 1);
     return ok;
 }
 
@@ -255,14 +260,22 @@ static const wl_param APPEND_PARAMS[] = {
     WL_PARAM_CLIENT_FAULT,
 };
 
-const workload_def wl_append = {
-    .name = "append",
-    .checker = "append",
-    .summary = "Elle list-append: transactions of reads and appends, checked for cycles",
+static const wl_jepsen APPEND_JEPSEN = {
     .rows = APPEND_ROWS,
     .nrows = ARRAY_LEN(APPEND_ROWS),
+    .checker = "append",
+    .check_interval_s = 5.0,
+    .run_size = sizeof(append_state),
+    .thread_size = 0,
+};
+
+const workload_def wl_append = {
+    .name = "append",
+    .summary = "Elle list-append: transactions of reads and appends, checked for cycles",
     .params = APPEND_PARAMS,
     .nparams = ARRAY_LEN(APPEND_PARAMS),
+    .data = &APPEND_JEPSEN,
+    WL_JEPSEN_HOOKS,
     .setup = append_setup,
     .final = append_final,
 };

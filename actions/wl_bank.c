@@ -340,14 +340,22 @@ static const wl_param BANK_PARAMS[] = {
     WL_PARAM_CLIENT_FAULT,
 };
 
-const workload_def wl_bank = {
-    .name = "bank",
-    .checker = "bank",
-    .summary = "transfers between accounts; every read must show the same total",
+static const wl_jepsen BANK_JEPSEN = {
     .rows = BANK_ROWS,
     .nrows = ARRAY_LEN(BANK_ROWS),
+    .checker = "bank",
+    .check_interval_s = 2.0,
+    .run_size = 0,
+    .thread_size = 0,
+};
+
+const workload_def wl_bank = {
+    .name = "bank",
+    .summary = "transfers between accounts; every read must show the same total",
     .params = BANK_PARAMS,
     .nparams = ARRAY_LEN(BANK_PARAMS),
+    .data = &BANK_JEPSEN,
+    WL_JEPSEN_HOOKS,
     .setup = bank_setup,
     .final = bank_final,
 };

@@ -79,14 +79,22 @@ static const wl_param COUNTER_PARAMS[] = {
     WL_PARAM_CLIENT_FAULT,
 };
 
-const workload_def wl_counter = {
-    .name = "counter",
-    .checker = "counter",
-    .summary = "increments of one row; reads must stay within the known adds",
+static const wl_jepsen COUNTER_JEPSEN = {
     .rows = COUNTER_ROWS,
     .nrows = ARRAY_LEN(COUNTER_ROWS),
+    .checker = "counter",
+    .check_interval_s = 2.0,
+    .run_size = 0,
+    .thread_size = 0,
+};
+
+const workload_def wl_counter = {
+    .name = "counter",
+    .summary = "increments of one row; reads must stay within the known adds",
     .params = COUNTER_PARAMS,
     .nparams = ARRAY_LEN(COUNTER_PARAMS),
+    .data = &COUNTER_JEPSEN,
+    WL_JEPSEN_HOOKS,
     .setup = counter_setup,
     .final = counter_final,
 };

@@ -116,14 +116,22 @@ static const wl_param DV_PARAMS[] = {
     WL_PARAM_CLIENT_FAULT,
 };
 
-const workload_def wl_default_value = {
-    .name = "default-value",
-    .checker = "default-value",
-    .summary = "ADD COLUMN ... DEFAULT races inserts and reads; no read may see NULL",
+static const wl_jepsen DV_JEPSEN = {
     .rows = DV_ROWS,
     .nrows = ARRAY_LEN(DV_ROWS),
+    .checker = "default-value",
+    .check_interval_s = 2.0,
+    .run_size = 0,
+    .thread_size = 0,
+};
+
+const workload_def wl_default_value = {
+    .name = "default-value",
+    .summary = "ADD COLUMN ... DEFAULT races inserts and reads; no read may see NULL",
     .params = DV_PARAMS,
     .nparams = ARRAY_LEN(DV_PARAMS),
+    .data = &DV_JEPSEN,
+    WL_JEPSEN_HOOKS,
     .setup = dv_setup,
     .final = NULL,
 };

@@ -27,18 +27,35 @@
  * this many most recent keys. */
 #define RECENT_KEYS 8
 
-/* The next key to insert (reset by setup), and the key this worker
- * inserted last (-1 when its next read has no preferred group). */
-static _Atomic int64_t next_key;
-static _Thread_local int64_t just_written = -1;
+/* The run's state: the next key to insert (reset by setup). */
+typedef struct long_fork_state {
+    _Atomic int64_t next_key;
+} long_fork_state;
+
+/* A thread's state: the key it inserted last, when its next read should
+ * read that key's group. */
+typedef struct long_fork_thread {
+    bool just_wrote;
+    int64_t key;
+} long_fork_thread;
+
+/* Remembers that this thread inserted k (the setup and final sessions
+ * have no thread state: nothing to remember). */
+static void note_written(actx *a, int64_t k)
+{
+    long_fork_thread *t = wl_thread_state(a);
+    if (t)
+        *t = (long_fork_thread){true, k};
+}
 
 static act_result long_fork_write(actx *a)
 {
-    int64_t k = atomic_fetch_add(&next_key, 1);
+    long_fork_state *st = wl_run_state(a);
+    int64_t k = atomic_fetch_add(&st->next_key, 1);
     json_object *v = json_object_new_array_ext(1);
     json_object_array_add(v, wl_mop("w", k, json_object_new_int(1)));
     ax_hist_invoke(a, "txn", v);
-    just_written = k;
+    note_written(a, k);
     if (!ax_execf(a, "INSERT INTO " LONG_FORK " (key, key2, val) VALUES (%lld, %lld, 1)",
                   (long long)k, (long long)k))
         return wl_failed(a, "txn", WL_WRITE, v);
@@ -48,10 +65,13 @@ static act_result long_fork_write(actx *a)
 /* Returns the first key of the group to read next. */
 static int64_t group_to_read(actx *a)
 {
-    int64_t k = just_written;
-    just_written = -1;
+    long_fork_thread *t = wl_thread_state(a);
+    long_fork_state *st = wl_run_state(a);
+    int64_t k = t && t->just_wrote ? t->key : -1;
+    if (t)
+        t->just_wrote = false;
     if (k < 0) {
-        int64_t last = atomic_load(&next_key) - 1;
+        int64_t last = atomic_load(&st->next_key) - 1;
         k = MAX(last - (int64_t)rng_below(a->rng, RECENT_KEYS), 0);
     }
     return k - k % GROUP_SIZE;
@@ -148,7 +168,8 @@ static bool long_fork_setup(actx *a)
         "CREATE INDEX long_fork_key2 ON " LONG_FORK " (key2) INCLUDE (val)",
         NULL,
     };
-    atomic_store(&next_key, 0);
+    long_fork_state *st = wl_run_state(a);
+    atomic_store(&st->next_key, 0);
     return wl_exec_all(a, sql);
 }
 
@@ -162,14 +183,22 @@ static const wl_param LONG_FORK_PARAMS[] = {
     WL_PARAM_CLIENT_FAULT,
 };
 
-const workload_def wl_long_fork = {
-    .name = "long-fork",
-    .checker = "long-fork",
-    .summary = "single-key inserts and group reads; no two reads may order inserts differently",
+static const wl_jepsen LONG_FORK_JEPSEN = {
     .rows = LONG_FORK_ROWS,
     .nrows = ARRAY_LEN(LONG_FORK_ROWS),
+    .checker = "long-fork",
+    .check_interval_s = 2.0,
+    .run_size = sizeof(long_fork_state),
+    .thread_size = sizeof(long_fork_thread),
+};
+
+const workload_def wl_long_fork = {
+    .name = "long-fork",
+    .summary = "single-key inserts and group reads; no two reads may order inserts differently",
     .params = LONG_FORK_PARAMS,
     .nparams = ARRAY_LEN(LONG_FORK_PARAMS),
+    .data = &LONG_FORK_JEPSEN,
+    WL_JEPSEN_HOOKS,
     .setup = long_fork_setup,
     .final = NULL,
 };

@@ -25,14 +25,18 @@
 #define REGISTERS "melee_register.registers"
 #define MAX_VALUE 4
 
-/* Operations started so far (reset by setup): they decide the key set. */
-static _Atomic int64_t ops_started;
+/* The run's state: operations started so far (reset by setup); they
+ * decide the key set. */
+typedef struct register_state {
+    _Atomic int64_t ops_started;
+} register_state;
 
 static int64_t pick_key(actx *a)
 {
     int64_t keys = MAX(ax_param(a, "keys"), 1);
     int64_t per_key = MAX(ax_param(a, "ops_per_key"), 1);
-    int64_t generation = atomic_fetch_add(&ops_started, 1) / (keys * per_key);
+    register_state *st = wl_run_state(a);
+    int64_t generation = atomic_fetch_add(&st->ops_started, 1) / (keys * per_key);
     return generation * keys + (int64_t)rng_below(a->rng, (uint64_t)keys);
 }
 
@@ -109,7 +113,8 @@ static bool register_setup(actx *a)
         "CREATE INDEX registers_id_val ON " REGISTERS " (id, val)",
         NULL,
     };
-    atomic_store(&ops_started, 0);
+    register_state *st = wl_run_state(a);
+    atomic_store(&st->ops_started, 0);
     return wl_exec_all(a, sql);
 }
 
@@ -125,14 +130,22 @@ static const wl_param REGISTER_PARAMS[] = {
     WL_PARAM_CLIENT_FAULT,
 };
 
-const workload_def wl_register = {
-    .name = "register",
-    .checker = "register",
-    .summary = "per-key reads, writes and compare-and-sets that must be linearizable",
+static const wl_jepsen REGISTER_JEPSEN = {
     .rows = REGISTER_ROWS,
     .nrows = ARRAY_LEN(REGISTER_ROWS),
+    .checker = "register",
+    .check_interval_s = 5.0,
+    .run_size = sizeof(register_state),
+    .thread_size = 0,
+};
+
+const workload_def wl_register = {
+    .name = "register",
+    .summary = "per-key reads, writes and compare-and-sets that must be linearizable",
     .params = REGISTER_PARAMS,
     .nparams = ARRAY_LEN(REGISTER_PARAMS),
+    .data = &REGISTER_JEPSEN,
+    WL_JEPSEN_HOOKS,
     .setup = register_setup,
     .final = NULL,
 };

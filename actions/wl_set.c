@@ -25,11 +25,14 @@
 
 #define ELEMENTS "melee_set.elements"
 
-/* Elements handed out so far and the earliest times the next add and the
- * next read may start (now_ns clock), all reset by setup. */
-static _Atomic int64_t next_element;
-static _Atomic uint64_t next_add_ns;
-static _Atomic uint64_t next_read_ns;
+/* The run's state: elements handed out so far and the earliest times the
+ * next add and the next read may start (now_ns clock), all reset by
+ * setup. */
+typedef struct set_state {
+    _Atomic int64_t next_element;
+    _Atomic uint64_t next_add_ns;
+    _Atomic uint64_t next_read_ns;
+} set_state;
 
 static int64_t max_elements(const actx *a)
 {
@@ -49,15 +52,16 @@ static void nap(const actx *a, unsigned ms)
  * it is not yet time. */
 static bool claim_add_turn(const actx *a)
 {
+    set_state *st = wl_run_state(a);
     int64_t rate = ax_param(a, "add_rate");
     if (rate <= 0)
         return true;
     uint64_t interval = 1000000000u / (uint64_t)rate, now = now_ns();
-    uint64_t turn = atomic_load(&next_add_ns);
+    uint64_t turn = atomic_load(&st->next_add_ns);
     if (turn > now)
         return false;
     uint64_t next = turn + interval + 50000000u < now ? now : turn + interval;
-    return atomic_compare_exchange_strong(&next_add_ns, &turn, next);
+    return atomic_compare_exchange_strong(&st->next_add_ns, &turn, next);
 }
 
 static act_result set_add(actx *a)
@@ -66,7 +70,8 @@ static act_result set_add(actx *a)
         sleep_ms(1);
         return ACT_SKIP;
     }
-    int64_t x = atomic_fetch_add(&next_element, 1);
+    set_state *st = wl_run_state(a);
+    int64_t x = atomic_fetch_add(&st->next_element, 1);
     if (x >= max_elements(a)) {
         nap(a, 100); /* nothing left to add: do not spin */
         return ACT_SKIP;
@@ -98,13 +103,14 @@ static act_result read_all(actx *a)
  * Returns false when it is not yet time. */
 static bool claim_read_turn(actx *a)
 {
-    bool adding = atomic_load(&next_element) < max_elements(a);
+    set_state *st = wl_run_state(a);
+    bool adding = atomic_load(&st->next_element) < max_elements(a);
     uint64_t interval = (uint64_t)MAX(ax_param(a, "read_interval_ms"), 0) * 1000000u;
     if (!adding)
         interval = MAX(interval, 2000000000u);
     uint64_t now = now_ns();
-    uint64_t turn = atomic_load(&next_read_ns);
-    return turn <= now && atomic_compare_exchange_strong(&next_read_ns, &turn, now + interval);
+    uint64_t turn = atomic_load(&st->next_read_ns);
+    return turn <= now && atomic_compare_exchange_strong(&st->next_read_ns, &turn, now + interval);
 }
 
 static act_result set_read(actx *a)
@@ -122,9 +128,10 @@ static bool set_setup(actx *a)
         "CREATE TABLE " ELEMENTS " (val int PRIMARY KEY)",
         NULL,
     };
-    atomic_store(&next_element, 0);
-    atomic_store(&next_add_ns, 0);
-    atomic_store(&next_read_ns, 0);
+    set_state *st = wl_run_state(a);
+    atomic_store(&st->next_element, 0);
+    atomic_store(&st->next_add_ns, 0);
+    atomic_store(&st->next_read_ns, 0);
     return wl_exec_all(a, sql);
 }
 
@@ -146,14 +153,22 @@ static const wl_param SET_PARAMS[] = {
     WL_PARAM_CLIENT_FAULT,
 };
 
-const workload_def wl_set = {
-    .name = "set",
-    .checker = "set",
-    .summary = "inserts of unique elements; an element once added or read must stay",
+static const wl_jepsen SET_JEPSEN = {
     .rows = SET_ROWS,
     .nrows = ARRAY_LEN(SET_ROWS),
+    .checker = "set",
+    .check_interval_s = 2.0,
+    .run_size = sizeof(set_state),
+    .thread_size = 0,
+};
+
+const workload_def wl_set = {
+    .name = "set",
+    .summary = "inserts of unique elements; an element once added or read must stay",
     .params = SET_PARAMS,
     .nparams = ARRAY_LEN(SET_PARAMS),
+    .data = &SET_JEPSEN,
+    WL_JEPSEN_HOOKS,
     .setup = set_setup,
     .final = set_final,
 };

@@ -17,6 +17,7 @@
 
 #include "../core/engine/workload.h"
 
+extern const workload_def wl_chaos;
 extern const workload_def wl_bank;
 extern const workload_def wl_counter;
 extern const workload_def wl_set;
@@ -24,6 +25,47 @@ extern const workload_def wl_long_fork;
 extern const workload_def wl_register;
 extern const workload_def wl_append;
 extern const workload_def wl_default_value;
+
+/* The test-only parameter every invariant workload has: the client lies
+ * in the history now and then, so a test can prove the checker notices. */
+#define WL_PARAM_CLIENT_FAULT \
+    {"client_fault", 0, "test only: 1 makes the client misreport some operations"}
+
+/* ---- the hooks the invariant workloads share ----
+ * An invariant workload is a small table of rows (list dml_nontrans:
+ * statements run in autocommit unless the action opens a transaction
+ * with ax_begin), a checker, and zeroed per-run and per-thread state of
+ * its own (setup initialises the per-run state). Its workload_def sets
+ * .data to its wl_jepsen and WL_JEPSEN_HOOKS; every thread draws its next
+ * row among all rows by the live weights. */
+typedef struct wl_jepsen {
+    const action_def *rows;
+    size_t nrows;
+    const char *checker;        /* check_history name */
+    double check_interval_s;    /* seconds between live checks */
+    size_t run_size;            /* bytes of per-run state, 0: none */
+    size_t thread_size;         /* bytes of per-thread state, 0: none */
+} wl_jepsen;
+
+const action_def *wl_jepsen_known_rows(const workload_def *d, size_t *n);
+bool wl_jepsen_open(const workload_def *d, const run_config *cfg, void **ctx,
+                    wl_run_info *info, char **err);
+void wl_jepsen_close(void *ctx);
+void *wl_jepsen_thread_open(void *ctx, int id, wl_thread_info *t);
+void wl_jepsen_thread_close(void *ctx, void *thread);
+int wl_jepsen_next(actx *a);
+
+#define WL_JEPSEN_HOOKS                                                              \
+    .known_rows = wl_jepsen_known_rows, .open = wl_jepsen_open, .close = wl_jepsen_close, \
+    .thread_open = wl_jepsen_thread_open, .thread_close = wl_jepsen_thread_close,      \
+    .next = wl_jepsen_next
+
+/* Returns the workload's per-run state (run_size bytes), or NULL. */
+void *wl_run_state(const actx *a);
+
+/* Returns the thread's own state (thread_size bytes), or NULL (the setup
+ * and final sessions have none). */
+void *wl_thread_state(const actx *a);
 
 /* What a failed operation could have done: a read never changes anything,
  * so its failure is always definite. */

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../actions/workloads.h"
 #include "../tui/console.h"
 #include "check/check.h"
 #include "config/cli.h"
@@ -163,6 +164,8 @@ static int run_main(run_config *cfg, int argc, char **argv)
         fprintf(stderr, "melee: cannot write %s\n", cfg->summary_path);
     if (!status)
         status = run_exit_code(r);
+    if (run_fatal_error(r))
+        fprintf(stderr, "melee: %s\n", run_fatal_error(r));
     run_free(r);
     if (pg)
         embedded_stop(pg);
@@ -171,6 +174,9 @@ static int run_main(run_config *cfg, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    size_t nworkloads;
+    const workload_def *const *workloads = builtin_workloads(&nworkloads);
+    workloads_install(workloads, nworkloads);
     if (argc > 1 && strcmp(argv[1], "check") == 0)
         return check_command(argc - 1, argv + 1);
     run_config cfg;

@@ -53,12 +53,7 @@ static void run_line(console *c, int y, rect a)
     const run_config *cfg = run_get_config(c->r);
     const run_snapshot *s = c->snap;
     flow f = {y, a.x, a.x + a.w};
-    char work[64], el[32], left[32], thr[48], rate[32];
-    const char *wl = cfg->workload ? cfg->workload : "chaos";
-    if (strcmp(wl, "chaos") == 0)
-        snprintf(work, sizeof work, "chaos/%s", complexity_name(cfg->complexity));
-    else
-        snprintf(work, sizeof work, "%s", wl);
+    char el[32], left[32], thr[48], rate[32];
     int paused = 0;
     for (int i = 0; i < s->nthreads; i++)
         paused += s->threads[i].paused;
@@ -66,7 +61,7 @@ static void run_line(console *c, int y, rect a)
         snprintf(thr, sizeof thr, "%d (%d paused)", s->nthreads, paused);
     else
         snprintf(thr, sizeof thr, "%d", s->nthreads);
-    put(&f, NULL, R_NORMAL, work, R_ACCENT, 0);
+    put(&f, NULL, R_NORMAL, s->workload, R_ACCENT, 0);
     put(&f, NULL, R_NORMAL, isolation_name(cfg->isolation), R_ACCENT, 0);
     put(&f, "elapsed", R_DIM, fmt_clock(el, sizeof el, s->elapsed_s), R_BOLD, 0);
     if (s->duration_s > 0)

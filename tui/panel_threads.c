@@ -31,7 +31,7 @@ static const char *const SHORT_STATE[WS_COUNT] = {
 
 #define CMP(x, y) ((x) < (y) ? -1 : (x) > (y))
 static int cmp_id(const thread_snap *a, const thread_snap *b) { return CMP(a->id, b->id); }
-static int cmp_list(const thread_snap *a, const thread_snap *b) { return CMP(a->list, b->list); }
+static int cmp_label(const thread_snap *a, const thread_snap *b) { return strcmp(a->label, b->label); }
 static int cmp_state(const thread_snap *a, const thread_snap *b) { return CMP(a->state, b->state); }
 static int cmp_action(const thread_snap *a, const thread_snap *b) { return CMP(a->action, b->action); }
 static int cmp_time(const thread_snap *a, const thread_snap *b) { return CMP(a->action_s, b->action_s); }
@@ -46,10 +46,11 @@ static void cell_id(const console *c, const thread_snap *t, char *b, size_t n, i
     snprintf(b, n, "%d", t->id);
 }
 
-static void cell_list(const console *c, const thread_snap *t, char *b, size_t n, int w, role *r)
+/* The workload's label: the chaos list, the FSM state... */
+static void cell_label(const console *c, const thread_snap *t, char *b, size_t n, int w, role *r)
 {
     (void)c, (void)w, (void)r;
-    snprintf(b, n, "%s", action_list_name(t->list));
+    snprintf(b, n, "%s", t->label);
 }
 
 static void cell_state(const console *c, const thread_snap *t, char *b, size_t n, int w, role *r)
@@ -125,7 +126,7 @@ static void cell_sql(const console *c, const thread_snap *t, char *b, size_t n, 
 
 static const tcol COLS_TABLE[] = {
     {"ID", 3, 0, true, cmp_id, cell_id},
-    {"LIST", 12, 7, false, cmp_list, cell_list},
+    {"LIST", 12, 7, false, cmp_label, cell_label},
     {"STATE", 9, 1, false, cmp_state, cell_state},
     {"ACTION", 16, 2, false, cmp_action, cell_action},
     {"TIME", 6, 4, true, cmp_time, cell_time},
@@ -425,7 +426,7 @@ void threads_detail_fill(console *c)
         return;
     }
     char took[24], lat[24];
-    tv_add(t, R_BOLD, "thread %d, list %s, %s%s, backend pid %d", id, action_list_name(s->list),
+    tv_add(t, R_BOLD, "thread %d, %s, %s%s, backend pid %d", id, s->label,
            worker_state_name(s->state), s->paused ? " (pause requested)" : "", s->pid);
     if (s->action >= 0)
         tv_add(t, R_NORMAL, "action %s for %s", ui_action_name(c, s->action),

@@ -121,8 +121,6 @@ void cli_usage(FILE *out)
     sb_add(&b, "\nworkloads (-w):\n");
     size_t nw;
     const workload_def *const *wls = workloads_all(&nw);
-    sb_printf(&b, "  %-*s", HELP_COLUMN - 2, "chaos");
-    wrap(&b, HELP_COLUMN, "random SQL from the action lists, DDL under DML (the default)");
     for (size_t i = 0; i < nw; i++) {
         sb_printf(&b, "  %-*s", HELP_COLUMN - 2, wls[i]->name);
         wrap(&b, HELP_COLUMN, wls[i]->summary ? wls[i]->summary : "");

@@ -9,7 +9,6 @@
 
 #include "profile_loader.h"
 #include "yaml_text.h"
-#include "../../actions/action.h"
 #include "../util.h"
 #include "../engine/workload.h"
 
@@ -154,34 +153,15 @@ void section_weights_save(sqlbuf *out, int indent, const run_config *c)
     }
 }
 
-static bool row_named(const action_def *rows, size_t n, action_list list, const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (rows[i].list == list && strcmp(rows[i].name, name) == 0)
-            return true;
-    return false;
-}
-
-/* Returns true when list has an action called name: a built-in row, a
- * row of an invariant workload, or one of the profile's custom actions.
- * Otherwise adds the names it has to *known. */
+/* Returns true when list has an action called name: a row a workload
+ * always has, or one of the profile's custom actions. Otherwise adds the
+ * names it has to *known. */
 static bool action_exists(const run_config *c, action_list list, const char *name, sqlbuf *known)
 {
-    size_t nb, nw;
-    const action_def **builtin = actions_builtin(&nb);
-    bool found = false;
-    for (size_t i = 0; i < nb && !found; i++)
-        found = builtin[i]->list == list && strcmp(builtin[i]->name, name) == 0;
-    const workload_def *const *wls = workloads_all(&nw);
-    for (size_t i = 0; i < nw && !found; i++)
-        found = row_named(wls[i]->rows, wls[i]->nrows, list, name);
-    for (size_t i = 0; i < c->ncustom && !found; i++)
-        found = c->custom[i].list == list && strcmp(c->custom[i].name, name) == 0;
-    for (size_t i = 0; i < nb && !found; i++)
-        if (builtin[i]->list == list)
-            sb_printf(known, "%s%s", known->len ? ", " : "", builtin[i]->name);
-    free(builtin);
-    return found;
+    for (size_t i = 0; i < c->ncustom; i++)
+        if (c->custom[i].list == list && strcmp(c->custom[i].name, name) == 0)
+            return true;
+    return workload_action_known(list, name, known);
 }
 
 int weights_check_names(loader *l, const run_config *c)

@@ -16,14 +16,12 @@
 _Static_assert(sizeof(complexity) == sizeof(int) && sizeof(isolation) == sizeof(int),
                "choices are stored as int");
 
-/* chaos (the action lists), then the registry's workloads. */
+/* The installed workloads (chaos first). */
 static const char *workload_at(size_t i)
 {
     size_t n;
     const workload_def *const *all = workloads_all(&n);
-    if (i == 0)
-        return "chaos";
-    return i - 1 < n ? all[i - 1]->name : NULL;
+    return i < n ? all[i]->name : NULL;
 }
 
 #define FIELD(f) .offset = offsetof(run_config, f), .size = sizeof(((run_config *)0)->f)

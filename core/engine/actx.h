@@ -6,10 +6,11 @@
  * classifies and counts it when the action returns) and the action should
  * return ACT_FAIL at once.
  *
- * In the transactional lists (read, fetch, write) the first statement opens
- * a transaction (BEGIN ISOLATION LEVEL <run's level>) unless one is open;
- * the engine commits or rolls back at random points. In ddl and
- * dml_nontrans statements run in autocommit. */
+ * When the thread is transactional (the workload says so: the chaos
+ * lists read, fetch and write) the first statement opens a transaction
+ * (BEGIN ISOLATION LEVEL <run's level>) unless one is open; the engine
+ * commits or rolls back at random points. Otherwise statements run in
+ * autocommit unless the action calls ax_begin. */
 #ifndef MELEE_ACTX_H
 #define MELEE_ACTX_H
 
@@ -32,9 +33,10 @@ struct action_def;
 typedef struct actx {
     struct worker *w;
     struct run *run;
-    int worker_id;
-    action_list list;
-    bool transactional;              /* list runs inside transactions */
+    int worker_id;                   /* -1: the setup or final session */
+    bool transactional;              /* actions run inside transactions */
+    void *wl;                        /* the workload's per-run context */
+    void *thread;                    /* the workload's per-thread context */
     rng_t *rng;                      /* the worker's own stream */
     catalog *cat;
     const run_config *cfg;

@@ -144,8 +144,7 @@ void run_live_config(run *r, run_config *out)
     for (size_t i = 0; i < r->nactions; i++) {
         const action_def *d = r->actions[i].def;
         unsigned w = atomic_load(&r->actions[i].weight);
-        bool custom = i >= r->nactions - r->ncustom;
-        if (custom) {
+        if (d->flags & ACTF_CUSTOM) {
             for (size_t k = 0; k < out->ncustom; k++)
                 if (strcmp(out->custom[k].name, d->name) == 0)
                     out->custom[k].weight = w;

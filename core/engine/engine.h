@@ -39,9 +39,11 @@ const char *worker_state_name(worker_state s);
 #define SNAP_SQL_LEN 160
 #define DETAIL_HISTORY 8
 
+#define SNAP_LABEL_LEN 32
+
 typedef struct thread_snap {
     int id;
-    action_list list;
+    char label[SNAP_LABEL_LEN]; /* the workload's word for it: its list, FSM state... */
     worker_state state;
     int action;                 /* index into run_snapshot.actions, -1 none */
     double action_s;            /* how long the current action has run */
@@ -112,6 +114,7 @@ typedef struct check_snap {
 } check_snap;
 
 typedef struct run_snapshot {
+    char workload[48];        /* the workload's name, "/variant" when it has one */
     double elapsed_s;
     double duration_s;        /* 0 = until stopped */
     uint64_t seed;
@@ -250,8 +253,13 @@ void run_report(run *r, FILE *out, int argc, char **argv);
 /* Writes the summary JSON (design.md keys). Returns 0, or -1 with errno. */
 int run_write_summary(run *r, const char *path);
 
-/* Returns the exit status: 1 when something was found (unexpected error,
- * crash, hang), else 0. */
+/* Returns the exit status: 2 when the run could not go on (see
+ * run_fatal_error), 1 when something was found (unexpected error, crash,
+ * hang, checker anomaly, failed assertion), else 0. */
 int run_exit_code(run *r);
+
+/* Returns why the run could not go on (a session could not get the run's
+ * isolation level, ...: exit 2), or NULL. Owned by the run. */
+const char *run_fatal_error(run *r);
 
 #endif

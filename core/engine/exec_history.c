@@ -51,6 +51,6 @@ int64_t ax_param(const actx *a, const char *name)
     const wl_param *p = workload_param(a->run->wl, name);
     if (!p)
         die("internal error: workload %s reads parameter '%s' it does not declare",
-            a->run->wl ? a->run->wl->name : "chaos", name);
+            a->run->wl->name, name);
     return p->def;
 }

@@ -18,7 +18,12 @@ int run_exit_code(run *r)
     findings_free_list(x, n);
     const check_result *cr = r->rec ? recorder_result(r->rec) : NULL;
     bool invalid = cr && cr->verdict == VERDICT_INVALID;
-    return total > 0 || invalid || atomic_load(&r->crashes) || atomic_load(&r->hangs) ? 1 : 0;
+    if (run_fatal_error(r))
+        return 2;
+    return total > 0 || invalid || atomic_load(&r->crashes) || atomic_load(&r->hangs) ||
+                   atomic_load(&r->assertions_failed)
+               ? 1
+               : 0;
 }
 
 static void print_ms(FILE *out, uint64_t us)
@@ -109,6 +114,16 @@ static void report_coverage(const run_snapshot *s, const run *r, FILE *out)
     }
 }
 
+/* Prints the assertion counts, when the workload made any. */
+static void report_assertions(run *r, FILE *out)
+{
+    uint64_t passed = atomic_load(&r->assertions_passed);
+    uint64_t failed = atomic_load(&r->assertions_failed);
+    if (passed || failed)
+        fprintf(out, "\nassertions: %llu passed, %llu failed\n", (unsigned long long)passed,
+                (unsigned long long)failed);
+}
+
 /* Prints the command line that reproduces the run: the same arguments,
  * with the seed made explicit. */
 static void report_repro(const run *r, FILE *out, int argc, char **argv)
@@ -145,8 +160,8 @@ void run_report(run *r, FILE *out, int argc, char **argv)
 {
     run_snapshot *s = run_snapshot_take(r, 0);
     double secs = s->elapsed_s > 0 ? s->elapsed_s : 1e-9;
-    fprintf(out, "melee %s: %s workload, complexity %s, isolation %s, ", MELEE_VERSION,
-            r->cfg.workload ? r->cfg.workload : "chaos", complexity_name(r->cx),
+    fprintf(out, "melee %s: %s%s%s workload, isolation %s, ", MELEE_VERSION, r->wl->name,
+            r->wli.variant ? "/" : "", r->wli.variant ? r->wli.variant : "",
             isolation_name(r->cfg.isolation));
     report_threads(r, s, out);
     fprintf(out, ", %.1f s\n", s->elapsed_s);
@@ -166,10 +181,15 @@ void run_report(run *r, FILE *out, int argc, char **argv)
     const check_result *cr = r->rec ? recorder_result(r->rec) : NULL;
     if (cr) {
         fputc('\n', out);
-        check_result_print(cr, r->wl->checker, out);
+        check_result_print(cr, r->wli.checker, out);
     }
+    report_assertions(r, out);
     report_repro(r, out, argc, argv);
-    fprintf(out, "result: %s\n", run_exit_code(r) ? "FOUND SOMETHING (exit 1)" : "nothing found");
+    int code = run_exit_code(r);
+    if (code == 2)
+        fprintf(out, "result: STOPPED (exit 2): %s\n", run_fatal_error(r));
+    else
+        fprintf(out, "result: %s\n", code ? "FOUND SOMETHING (exit 1)" : "nothing found");
     run_snapshot_free(s);
 }
 
@@ -274,6 +294,26 @@ static json_object *summary_anomalies(run *r)
     return arr;
 }
 
+/* {passed, failed, examples}: the examples are the failed assertions'
+ * findings' messages. */
+static json_object *summary_assertions(run *r)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "passed",
+                           json_object_new_int64((int64_t)atomic_load(&r->assertions_passed)));
+    json_object_object_add(o, "failed",
+                           json_object_new_int64((int64_t)atomic_load(&r->assertions_failed)));
+    json_object *ex = json_object_new_array();
+    finding *x = NULL;
+    size_t n = findings_list(r->findings, &x, NULL);
+    for (size_t i = 0; i < n; i++)
+        if (x[i].message && strncmp(x[i].message, "assertion failed: ", 18) == 0)
+            json_object_array_add(ex, jstr(x[i].message));
+    findings_free_list(x, n);
+    json_object_object_add(o, "examples", ex);
+    return o;
+}
+
 int run_write_summary(run *r, const char *path)
 {
     run_snapshot *s = run_snapshot_take(r, 0);
@@ -283,11 +323,11 @@ int run_write_summary(run *r, const char *path)
     json_object_object_add(o, "threads", json_object_new_int(s->nthreads));
     json_object_object_add(o, "threads_start", json_object_new_int(r->cfg.threads));
     json_object_object_add(o, "threads_max", json_object_new_int(most_threads(r)));
-    json_object_object_add(o, "workload", jstr(r->cfg.workload ? r->cfg.workload : "chaos"));
-    json_object_object_add(o, "complexity", jstr(r->wl ? NULL : complexity_name(r->cx)));
+    json_object_object_add(o, "workload", jstr(r->wl->name));
+    json_object_object_add(o, "complexity", jstr(r->wli.variant));
     if (r->rec) {
         const check_result *cr = recorder_result(r->rec);
-        json_object_object_add(o, "checker", jstr(r->wl->checker));
+        json_object_object_add(o, "checker", jstr(r->wli.checker));
         json_object_object_add(o, "verdict", jstr(cr ? verdict_name(cr->verdict) : "unknown"));
         json_object_object_add(o, "verdict_reason", jstr(cr ? cr->reason : NULL));
         json_object_object_add(o, "checked", jstr(cr ? cr->stats : NULL));
@@ -309,6 +349,7 @@ int run_write_summary(run *r, const char *path)
     json_object_object_add(o, "errors_ignored", summary_ignored(r));
     json_object_object_add(o, "errors_unexpected", summary_unexpected(r));
     json_object_object_add(o, "faults", summary_faults(s));
+    json_object_object_add(o, "assertions", summary_assertions(r));
     json_object_object_add(o, "exit_code", json_object_new_int(run_exit_code(r)));
     run_snapshot_free(s);
     int rc = json_object_to_file_ext(path, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);

@@ -27,6 +27,11 @@ static bool params_known(const workload_def *w, const run_config *cfg, char **er
     for (size_t i = 0; i < cfg->nparams; i++) {
         if (workload_param(w, cfg->params[i].name))
             continue;
+        if (!w->nparams) {
+            *err = xasprintf("the %s workload takes no parameters ('%s' given)", w->name,
+                             cfg->params[i].name);
+            return false;
+        }
         sqlbuf b = SQLBUF_INIT;
         for (size_t k = 0; k < w->nparams; k++)
             sb_printf(&b, "%s%s", k ? ", " : "", w->params[k].name);
@@ -38,23 +43,14 @@ static bool params_known(const workload_def *w, const run_config *cfg, char **er
     return true;
 }
 
-/* Builds the run's action table from the built-in rows and the config's
+/* Builds the run's action table from the workload's rows and the config's
  * weights. Returns false with *err when the config names unknown actions. */
 static bool build_actions(run *r, char **err)
 {
-    size_t nb = 0;
-    if (r->wl) {
-        nb = r->wl->nrows;
-        r->builtin = xcalloc(nb ? nb : 1, sizeof *r->builtin);
-        for (size_t i = 0; i < nb; i++)
-            r->builtin[i] = &r->wl->rows[i];
-    } else {
-        r->builtin = actions_builtin(&nb);
-    }
-    r->nactions = nb + r->ncustom;
+    r->nactions = r->wli.nrows;
     r->actions = xcalloc(r->nactions ? r->nactions : 1, sizeof *r->actions);
     for (size_t i = 0; i < r->nactions; i++) {
-        const action_def *d = i < nb ? r->builtin[i] : &r->custom[i - nb];
+        const action_def *d = &r->wli.rows[i];
         run_action *a = &r->actions[i];
         a->def = d;
         a->label = xasprintf("%s.%s", action_list_name(d->list), d->name);
@@ -72,11 +68,28 @@ static bool build_actions(run *r, char **err)
             return false;
         }
     }
-    for (int l = 0; l < LIST_COUNT; l++) {
-        r->by_list[l] = xcalloc(r->nactions ? r->nactions : 1, sizeof(size_t));
-        for (size_t i = 0; i < r->nactions; i++)
-            if (r->actions[i].def->list == (action_list)l)
-                r->by_list[l][r->nby_list[l]++] = i;
+    return true;
+}
+
+/* Finds the run's workload and opens it. Returns false with *err. */
+static bool open_workload(run *r, char **err)
+{
+    const char *wname = r->cfg.workload ? r->cfg.workload : "chaos";
+    r->wl = workload_find(wname);
+    if (!r->wl) {
+        *err = xasprintf("unknown workload '%s'", wname);
+        return false;
+    }
+    if (!params_known(r->wl, &r->cfg, err))
+        return false;
+    if (!r->wl->open(r->wl, &r->cfg, &r->wl_ctx, &r->wli, err))
+        return false;
+    r->wl_open = true;
+    r->ddl_running = r->wli.objects_change;
+    if (r->wli.checker) {
+        r->rec = recorder_new(r->wli.checker, &r->cfg, err);
+        if (!r->rec)
+            return false;
     }
     return true;
 }
@@ -105,43 +118,18 @@ run *run_new(const run_config *cfg, char **err)
     run *r = xcalloc(1, sizeof *r);
     config_copy(&r->cfg, cfg);
     r->start_us = now_us();
+    pthread_mutex_init(&r->workers_mu, NULL);
+    pthread_mutex_init(&r->control_mu, NULL);
+    pthread_mutex_init(&r->log_mu, NULL);
+    pthread_mutex_init(&r->faults.mu, NULL);
+    pthread_mutex_init(&r->fatal_mu, NULL);
     if (settings_check(&r->cfg, err) != 0) {
         run_free(r);
         return NULL;
     }
-    const char *wname = r->cfg.workload ? r->cfg.workload : "chaos";
-    if (strcmp(wname, "chaos") == 0 && r->cfg.nparams) {
-        *err = xasprintf("the chaos workload takes no parameters ('%s' given)",
-                         r->cfg.params[0].name);
-        run_free(r);
-        return NULL;
-    } else if (strcmp(wname, "chaos") != 0) {
-        r->wl = workload_find(wname);
-        if (!r->wl) {
-            *err = xasprintf("unknown workload '%s'", wname);
-            run_free(r);
-            return NULL;
-        }
-        if (!params_known(r->wl, &r->cfg, err)) {
-            run_free(r);
-            return NULL;
-        }
-        r->rec = recorder_new(r->wl->checker, &r->cfg, err);
-        if (!r->rec) {
-            run_free(r);
-            return NULL;
-        }
-    }
     atomic_init(&r->next_process, MAX_WORKERS);
-    r->cx = r->cfg.complexity;
-    if (r->cx == CX_RANDOM) {
-        rng_t g = rng_derive(r->cfg.seed, "complexity", 0);
-        r->cx = (complexity)rng_below(&g, CX_RANDOM);
-    }
-    r->ddl_running = !r->wl && r->cfg.list_weights[r->cx][LIST_DDL] > 0;
     r->cat = catalog_new(r->cfg.limits, r->cfg.minimums);
-    r->custom = custom_actions_build(&r->cfg, &r->ncustom);
-    if (!build_actions(r, err)) {
+    if (!open_workload(r, err) || !build_actions(r, err)) {
         run_free(r);
         return NULL;
     }
@@ -149,10 +137,6 @@ run *run_new(const run_config *cfg, char **err)
     build_profile_rules(r);
     r->events = events_new(EVENT_RING_SIZE);
     r->findings = findings_new(FINDINGS_KEPT);
-    pthread_mutex_init(&r->workers_mu, NULL);
-    pthread_mutex_init(&r->control_mu, NULL);
-    pthread_mutex_init(&r->log_mu, NULL);
-    pthread_mutex_init(&r->faults.mu, NULL);
     if (r->cfg.log_path && *r->cfg.log_path) {
         r->log = fopen(r->cfg.log_path, "w");
         if (!r->log) {
@@ -185,25 +169,26 @@ static bool refused_service(const err_facts *e)
     return false;
 }
 
-/* Sets up the catalog (or the workload's tables) and the custom actions.
+/* Runs the workload's setup (the chaos catalog, a workload's tables).
  * Returns SETUP_DONE; SETUP_REFUSED with *err set when the server cannot
  * be reached or refuses the role (exit 2, as for a bad profile); or
  * SETUP_FOUND when a statement failed otherwise: its error is classified
  * like any other (nothing runs beside the setup, so what would be
  * expected under concurrency is not) and recorded as a finding. */
 enum { SETUP_DONE, SETUP_REFUSED, SETUP_FOUND };
-static int setup_catalog(run *r, char **err)
+static int setup_workload(run *r, char **err)
 {
     worker *w = worker_new(r, -1);
     int result = SETUP_DONE;
     if (!worker_connect(w)) {
-        *err = xasprintf("cannot connect to the server: %s", w->connect_err);
+        /* A session the server will not run at the run's level. */
+        const char *fatal = run_fatal_error(r);
+        *err = fatal ? xstrdup(fatal)
+                     : xasprintf("cannot connect to the server: %s", w->connect_err);
         result = SETUP_REFUSED;
-    } else if (!(r->wl ? r->wl->setup(&w->ax) : actions_setup_catalog(&w->ax)) ||
-               !custom_actions_setup(&w->ax, &r->cfg)) {
-        const char *what = r->wl ? "the workload's tables" : "the catalog";
+    } else if (!r->wl->setup(&w->ax)) {
         if (refused_service(&w->err)) {
-            *err = xasprintf("setting up %s failed: %s%s%s%s", what,
+            *err = xasprintf("setting up the %s workload failed: %s%s%s%s", r->wl->name,
                              w->err.message ? w->err.message : PQerrorMessage(w->conn),
                              w->err.sql ? " (SQL: " : "", w->err.sql ? w->err.sql : "",
                              w->err.sql ? ")" : "");
@@ -248,7 +233,7 @@ int run_start(run *r, const char *conninfo, char **err)
     const char *v = PQparameterStatus(r->control, "server_version");
     r->server_version = xstrdup(v ? v : "?");
     PQclear(PQexec(r->control, "SET application_name = 'melee-control'"));
-    int setup = setup_catalog(r, err);
+    int setup = setup_workload(r, err);
     if (setup == SETUP_REFUSED)
         return -1;
     if (setup == SETUP_FOUND) {
@@ -257,10 +242,7 @@ int run_start(run *r, const char *conninfo, char **err)
     }
     r->start_us = now_us();
     if (r->rec)
-        recorder_start(r->rec, strcmp(r->wl->checker, "append") == 0 ||
-                                       strcmp(r->wl->checker, "register") == 0
-                                   ? 5.0
-                                   : 2.0);
+        recorder_start(r->rec, r->wli.check_interval_s);
     for (int i = 0; i < r->cfg.threads; i++)
         if (add_worker(r) != 0) {
             *err = xasprintf("cannot start worker thread %d", i);
@@ -292,7 +274,7 @@ bool run_should_stop(run *r)
  * connection once the workers are gone. */
 static void run_final_step(run *r)
 {
-    if (!r->wl || !r->wl->final || !r->control)
+    if (!r->wl->final || !r->control)
         return;
     worker *w = worker_new(r, -1);
     w->process = atomic_fetch_add(&r->next_process, 1);
@@ -314,10 +296,10 @@ void run_join(run *r)
             r->workers[i]->started = false;
             joined = true;
         }
-    if (joined && r->rec) {
+    if (joined)
         run_final_step(r);
+    if (joined && r->rec)
         recorder_finish(r->rec);
-    }
     lockwatch_stop(r->lockwatch);
     r->lockwatch = NULL;
     if (r->slog) {
@@ -336,11 +318,9 @@ void run_free(run *r)
     for (size_t i = 0; i < r->nactions; i++)
         free(r->actions[i].label);
     free(r->actions);
-    for (int l = 0; l < LIST_COUNT; l++)
-        free(r->by_list[l]);
-    free(r->builtin);
     recorder_free(r->rec);
-    custom_actions_free(r->custom, r->ncustom);
+    if (r->wl_open && r->wl->close)
+        r->wl->close(r->wl_ctx);
     free(r->profile_rules);
     catalog_free(r->cat);
     events_free(r->events);
@@ -353,8 +333,40 @@ void run_free(run *r)
     free(r->conninfo);
     free(r->target);
     free(r->server_version);
+    free(r->fatal);
+    pthread_mutex_destroy(&r->fatal_mu);
     config_free(&r->cfg);
     free(r);
+}
+
+void run_fatal(run *r, const char *msg)
+{
+    pthread_mutex_lock(&r->fatal_mu);
+    if (!r->fatal)
+        r->fatal = xstrdup(msg);
+    pthread_mutex_unlock(&r->fatal_mu);
+    run_push_event(r, NULL, EC_NONE, "engine", "", msg, NULL, NULL);
+    run_stop(r);
+}
+
+const char *run_fatal_error(run *r)
+{
+    pthread_mutex_lock(&r->fatal_mu);
+    const char *m = r->fatal;
+    pthread_mutex_unlock(&r->fatal_mu);
+    return m;
+}
+
+void run_note_thread_end(run *r)
+{
+    pthread_mutex_lock(&r->workers_mu);
+    int n = atomic_load(&r->nworkers);
+    bool all = true;
+    for (int k = 0; k < n && all; k++)
+        all = atomic_load(&r->workers[k]->retired) || atomic_load(&r->workers[k]->ended);
+    pthread_mutex_unlock(&r->workers_mu);
+    if (all)
+        run_stop(r);
 }
 
 void run_push_event(run *r, worker *w, err_class cls, const char *action, const char *sqlstate,

@@ -8,8 +8,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
-#include "../../actions/act_custom.h"
-#include "../../actions/action.h"
+#include "action_def.h"
 #include "actx.h"
 #include "catalog.h"
 #include "../config/config.h"
@@ -51,9 +50,9 @@ typedef struct worker {
     struct run *run;
     pthread_t thread;
     bool started;
-    action_list list;
     rng_t rng;
-    actx ax;
+    actx ax;                       /* ax.thread: the workload's per-thread context */
+    wl_thread_info wt;             /* what the workload said about this thread */
 
     /* Owned by the worker thread. */
     PGconn *conn;
@@ -70,6 +69,8 @@ typedef struct worker {
 
     /* Published for front-ends. */
     _Atomic int state;             /* worker_state */
+    _Atomic(const char *) label;   /* the workload's label (lives as long as the run) */
+    _Atomic bool ended;            /* the workload ended this thread */
     _Atomic int action;            /* index in run->actions, -1 none */
     _Atomic uint64_t action_start_us;
     _Atomic uint64_t ok, ignored, unexpected, skipped;
@@ -117,22 +118,19 @@ struct run {
     char *conninfo;
     char *target;                  /* conninfo with the password masked */
     char *server_version;
-    complexity cx;                 /* resolved (never CX_RANDOM) */
-    const workload_def *wl;        /* NULL: the chaos action lists */
-    recorder *rec;                 /* the history, for invariant workloads */
+    const workload_def *wl;        /* the workload the run was handed */
+    void *wl_ctx;                  /* its per-run context */
+    bool wl_open;                  /* open succeeded: close is owed */
+    wl_run_info wli;               /* what it said about the run */
+    recorder *rec;                 /* the history, when the workload has a checker */
     _Atomic int64_t next_process;
     catalog *cat;
-    bool ddl_running;              /* DDL threads change objects under the others */
+    bool ddl_running;              /* some threads change objects under the others */
     _Atomic bool cancels_enabled;  /* cancel/terminate actions have weight */
     error_rule *profile_rules;     /* from cfg.expected, ERROR_RULES_END-terminated */
 
-    run_action *actions;
+    run_action *actions;           /* the workload's rows, in its order */
     size_t nactions;
-    size_t *by_list[LIST_COUNT];   /* indexes into actions, per list */
-    size_t nby_list[LIST_COUNT];
-    action_def *custom;            /* custom rows built from the profile */
-    size_t ncustom;
-    const action_def **builtin;
 
     pthread_mutex_t workers_mu;    /* guards workers/nworkers growth */
     worker *workers[MAX_WORKERS];
@@ -144,6 +142,9 @@ struct run {
     _Atomic uint64_t end_us;       /* when it stopped, 0 while running */
     _Atomic uint64_t crashes, hangs, statements;
     _Atomic uint64_t faulted;      /* errors an injected fault explains */
+    _Atomic uint64_t assertions_passed, assertions_failed;
+    pthread_mutex_t fatal_mu;      /* guards fatal */
+    char *fatal;                   /* why the run cannot go on (exit 2), or NULL */
 
     event_ring *events;
     findings *findings;
@@ -171,6 +172,11 @@ unsigned worker_conditions(worker *w);
 /* Returns the class of w's recorded failure (w->err) in the action def
  * (NULL: none; its expected errors come first). */
 err_class worker_classify(worker *w, const action_def *def);
+/* session.c: sets up w's new connection (application name, isolation
+ * level read back, the workload's session SQL, setseed). Returns false
+ * when the session cannot be used: the connection failed, or the level
+ * is not the run's (then the run is stopped with run_fatal). */
+bool worker_session_setup(worker *w);
 
 /* Makes a connection drop server notices instead of printing them. */
 void worker_quiet_notices(PGconn *c);
@@ -196,6 +202,12 @@ void faults_close(run *r, int id);
 unsigned faults_conditions(run *r, int worker, int pid, uint64_t at_us);
 
 /* run.c */
+/* Stops the run for a reason that makes it unusable (exit 2): the first
+ * reason is kept (msg copied). */
+void run_fatal(run *r, const char *msg);
+/* Called by a worker the workload ended: stops the run once every
+ * active worker has ended. */
+void run_note_thread_end(run *r);
 /* Returns whether an action that interrupts other workers can be drawn. */
 bool run_cancels_drawable(run *r);
 double run_elapsed(const run *r);

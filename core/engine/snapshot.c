@@ -8,7 +8,8 @@
 static void snap_thread(worker *w, thread_snap *t, uint64_t now)
 {
     t->id = w->id;
-    t->list = w->list;
+    const char *label = atomic_load(&w->label);
+    snprintf(t->label, sizeof t->label, "%s", label ? label : "-");
     t->state = (worker_state)atomic_load(&w->state);
     if ((t->state == WS_RUNNING && atomic_load(&w->lock_wait)) || atomic_load(&w->catalog_wait))
         t->state = WS_WAITING;
@@ -86,6 +87,8 @@ run_snapshot *run_snapshot_take(run *r, const uint64_t *events_after)
 {
     run_snapshot *s = xcalloc(1, sizeof *s);
     uint64_t now = now_us();
+    snprintf(s->workload, sizeof s->workload, "%s%s%s", r->wl->name, r->wli.variant ? "/" : "",
+             r->wli.variant ? r->wli.variant : "");
     s->elapsed_s = r->start_us ? run_elapsed(r) : 0;
     s->duration_s = r->cfg.duration_s;
     s->seed = r->cfg.seed;

@@ -12,12 +12,6 @@
  * and tries again (the server may be restarting). */
 #define CONNECT_TIMEOUT_S 30.0
 
-/* lock_timeout of the sessions that run the ddl list (see worker_connect). */
-#define DDL_LOCK_TIMEOUT "2s"
-
-/* deadlock_timeout of the sessions of invariant workloads (same). */
-#define WORKLOAD_DEADLOCK_TIMEOUT "50ms"
-
 static const char *const STATE_NAMES[WS_COUNT] = {
     [WS_STARTING] = "starting",   [WS_CONNECTING] = "connecting", [WS_IDLE] = "idle",
     [WS_RUNNING] = "running",     [WS_IDLE_IN_TXN] = "idle in txn", [WS_WAITING] = "waiting",
@@ -30,26 +24,11 @@ const char *worker_state_name(worker_state s)
     return (unsigned)s < WS_COUNT ? STATE_NAMES[s] : "?";
 }
 
-static bool transactional(action_list l)
-{
-    return l == LIST_READ || l == LIST_FETCH || l == LIST_WRITE;
-}
-
-/* Draws the worker's action list from the complexity's list weights. */
-static action_list draw_list(const run *r, int id)
-{
-    rng_t g = rng_derive(r->cfg.seed, "list", (uint64_t)id);
-    size_t l = rng_weighted(&g, r->cfg.list_weights[r->cx], LIST_COUNT);
-    return l < LIST_COUNT ? (action_list)l : LIST_READ;
-}
-
 worker *worker_new(run *r, int id)
 {
     worker *w = xcalloc(1, sizeof *w);
     w->id = id;
     w->run = r;
-    /* Invariant workloads run their own rows, in autocommit. */
-    w->list = r->wl ? LIST_DML_NONTRANS : id >= 0 ? draw_list(r, id) : LIST_DDL;
     w->process = id;
     w->rng = rng_derive(r->cfg.seed, "worker", (uint64_t)(id + 1));
     pthread_mutex_init(&w->slot_mu, NULL);
@@ -58,11 +37,13 @@ worker *worker_new(run *r, int id)
     w->ax.w = w;
     w->ax.run = r;
     w->ax.worker_id = id;
-    w->ax.list = w->list;
-    w->ax.transactional = transactional(w->list);
     w->ax.rng = &w->rng;
     w->ax.cat = r->cat;
     w->ax.cfg = &r->cfg;
+    w->ax.wl = r->wl_ctx;
+    w->ax.thread = r->wl->thread_open(r->wl_ctx, id, &w->wt);
+    w->ax.transactional = w->wt.transactional;
+    atomic_init(&w->label, w->wt.label);
     sb_init(&w->ax.sql);
     return w;
 }
@@ -78,6 +59,8 @@ void worker_free(worker *w)
     free(w->cur_sql);
     free(w->connect_err);
     sb_free(&w->ax.sql);
+    if (w->run->wl->thread_close)
+        w->run->wl->thread_close(w->run->wl_ctx, w->ax.thread);
     pthread_mutex_destroy(&w->slot_mu);
     free(w);
 }
@@ -124,31 +107,13 @@ bool worker_connect(worker *w)
         return false;
     }
     worker_quiet_notices(w->conn);
-    /* The session default covers autocommit statements too: a
-     * single-statement operation runs at the run's level like the rest.
-     * DDL gives up waiting for a table lock after a while: an ALTER queued
-     * behind an open transaction would otherwise stall every statement
-     * queued behind it, for as long as that transaction lives. */
-    char init[224];
-    snprintf(init, sizeof init,
-             "SET application_name = 'melee-w%d'; "
-             "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL %s%s",
-             w->id, isolation_sql(r->cfg.isolation),
-             !r->wl && w->list == LIST_DDL ? "; SET lock_timeout = '" DDL_LOCK_TIMEOUT "'" : "");
-    PQclear(PQexec(w->conn, init));
-    /* Invariant workloads deadlock now and then by design (transactions
-     * over a few hot keys): finding out after the server's default second
-     * leaves the other workers waiting behind the cycle for that long. A
-     * role that may not set it (not a superuser) keeps the default. */
-    if (r->wl)
-        PQclear(PQexec(w->conn, "SET deadlock_timeout = '" WORKLOAD_DEADLOCK_TIMEOUT "'"));
-    /* The server's random() (in generated expressions) follows the run's
-     * seed too, so that what a statement returns, and so what the worker
-     * does next, does not change between runs of the same seed. */
-    rng_t session = rng_derive(r->cfg.seed, "session", ((uint64_t)w->id << 32) | w->connects++);
-    char seed_sql[64];
-    snprintf(seed_sql, sizeof seed_sql, "SELECT setseed(%.6f)", rng_double(&session) * 2 - 1);
-    PQclear(PQexec(w->conn, seed_sql));
+    if (!worker_session_setup(w)) {
+        free(w->connect_err);
+        w->connect_err = xstrdup("the session could not be set up");
+        PQfinish(w->conn);
+        w->conn = NULL;
+        return false;
+    }
     atomic_store(&w->pid, PQbackendPID(w->conn));
     w->in_txn = false;
     w->timeouts_set = false;
@@ -190,19 +155,6 @@ static void connect_with_backoff(worker *w, bool first)
         w->backoff_ms = w->backoff_ms ? MIN(w->backoff_ms * 2, 5000) : 100;
         nap(w, w->backoff_ms);
     }
-}
-
-/* Returns the index of the drawn action, or -1 when every weight is 0. */
-static int draw_action(worker *w)
-{
-    run *r = w->run;
-    size_t n = r->nby_list[w->list];
-    unsigned weights[n ? n : 1];
-    for (size_t i = 0; i < n; i++)
-        weights[i] = atomic_load_explicit(&r->actions[r->by_list[w->list][i]].weight,
-                                          memory_order_relaxed);
-    size_t k = rng_weighted(&w->rng, weights, n);
-    return k < n ? (int)r->by_list[w->list][k] : -1;
 }
 
 unsigned worker_conditions(worker *w)
@@ -286,6 +238,7 @@ static void hold_paused(worker *w)
 static void *worker_main(void *arg)
 {
     worker *w = arg;
+    run *r = w->run;
     sigset_t all;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
@@ -300,8 +253,10 @@ static void *worker_main(void *arg)
             hold_paused(w);
             continue;
         }
-        int idx = draw_action(w);
-        if (idx < 0) {
+        int idx = r->wl->next(&w->ax);
+        if (idx == WL_NEXT_END)
+            break;
+        if (idx < 0 || (size_t)idx >= r->nactions) {
             nap(w, 50);
             continue;
         }
@@ -310,6 +265,10 @@ static void *worker_main(void *arg)
     worker_end_txn(w, false);
     worker_disconnect(w);
     atomic_store(&w->state, WS_STOPPED);
+    if (!stop_wanted(w)) {
+        atomic_store(&w->ended, true);
+        run_note_thread_end(r);
+    }
     return NULL;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "actions/workloads.h"
 #include "core/config/config.h"
 #include "core/config/profile.h"
 #include "core/util.h"
@@ -307,6 +308,10 @@ static void missing_file_is_named(void **state)
 
 int main(void)
 {
+    /* Weight names are checked against the installed workloads' rows. */
+    size_t n;
+    const workload_def *const *w = builtin_workloads(&n);
+    workloads_install(w, n);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shipped_profiles_round_trip),
         cmocka_unit_test(defaults_round_trip),
