@@ -1,4 +1,4 @@
-/* worker.c - a worker thread: draw an action by weight, run it, classify
+/* worker.c - a worker thread: run the action its workload picks next,
  * what went wrong, reconnect when the connection is lost. */
 #include <signal.h>
 #include <stdlib.h>
