@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions/workloads.h"
 #include "core/engine/events.h"
 #include "core/engine/run_internal.h"
 #include "core/util.h"
@@ -191,6 +192,10 @@ static void events_since_a_sequence_number(void **state)
 
 int main(void)
 {
+    /* run_new finds its workload among the installed ones. */
+    size_t n;
+    const workload_def *const *w = builtin_workloads(&n);
+    workloads_install(w, n);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(ddl_running_is_a_condition, setup, teardown),
         cmocka_unit_test_setup_teardown(terminate_issued_is_a_condition, setup, teardown),
