@@ -4,7 +4,7 @@
 #   make run        build and open the console on an embedded PostgreSQL
 #   make test       build and run every test (unit, integration, console)
 #   make asan/tsan  sanitized binaries in build/asan, build/tsan
-#   make bench      engine vs pgbench -S; checker times on generated histories
+#   make bench      engine vs pgbench -S; checker times; CPU of paused workers
 #   make screenshots PNGs of the real console into screenshots/
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -123,6 +123,7 @@ tsan: deps
 bench: $(BUILD)/melee
 	@tests/bench/bench.sh $(BUILD)/melee
 	@BUILD=$(BUILD) MELEE=$(BUILD)/melee tests/bench/bench-check.sh
+	@MELEE=$(BUILD)/melee tests/bench/bench-idle.sh
 
 screenshots: $(BUILD)/melee
 	@tests/screenshots.sh $(BUILD)/melee "$(SHOT_PACKAGES)"

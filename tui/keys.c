@@ -44,6 +44,11 @@ static const char *label_pause(const console *c)
     return threads_pause_would_pause(c) ? "Pause" : "Resume";
 }
 
+static const char *label_freeze(const console *c)
+{
+    return threads_freeze_would_freeze(c) ? "Freeze" : "Unfreeze";
+}
+
 static const char *label_pause_all(const console *c)
 {
     for (int i = 0; c->snap && i < c->snap->nthreads; i++)
@@ -90,7 +95,7 @@ static const key_entry KEYS[] = {
     {{K_ENTERS}, "Enter", X_CHECK, NULL, "Detail", NULL, 2, "the selected anomaly's example",
      cmd_open},
     {{' '}, "Space", X_THREADS, NULL, "Tag", NULL, 3,
-     "tag or untag the selected thread (p then acts on the tagged ones)", threads_tag},
+     "tag or untag the selected thread (p and z then act on the tagged ones)", threads_tag},
     {{'U'}, "U", X_THREADS, NULL, NULL, NULL, 0, "untag every thread", threads_untag_all},
     {{'s'}, "s", X_THREADS, NULL, "Sort", NULL, 4, "sort by the next column", threads_sort_next},
     {{'r'}, "r", X_THREADS, NULL, NULL, NULL, 0, "reverse the sort order", threads_sort_reverse},
@@ -102,6 +107,10 @@ static const key_entry KEYS[] = {
     /* The main screen, whatever has the focus. */
     {{'p'}, "p", X_MAIN, NULL, "Pause", label_pause, 1,
      "pause or resume the tagged threads, else the selected one", threads_pause},
+    {{'z'}, "z", X_MAIN, NULL, "Freeze", label_freeze, 3,
+     "freeze the tagged threads, else the selected one, inside their open transaction "
+     "(locks and snapshot kept) after their next statement; again: let them go on",
+     threads_freeze},
     {{'P'}, "P", X_MAIN, NULL, "Pause all", label_pause_all, 3, "pause or resume every thread",
      cmd_pause_all},
     {{'>', '<'}, "> <", X_MAIN, "><", "Threads", NULL, 3, "one worker thread more / less",

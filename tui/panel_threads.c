@@ -1,6 +1,7 @@
 /* panel_threads.c - one row per worker thread: what it does, for how
  * long, how it fares. Columns are a table; narrow screens drop the least
- * important ones first. Space tags, p pauses, Enter opens a thread. */
+ * important ones first. Space tags, p pauses, z freezes, Enter opens a
+ * thread. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,8 @@ typedef struct tcol {
 static const char *const SHORT_STATE[WS_COUNT] = {
     [WS_STARTING] = "starting", [WS_CONNECTING] = "connect", [WS_IDLE] = "idle",
     [WS_RUNNING] = "running",   [WS_IDLE_IN_TXN] = "idle txn", [WS_WAITING] = "waiting",
-    [WS_PAUSED] = "paused",     [WS_RECONNECTING] = "reconnect", [WS_HUNG] = "HUNG",
+    [WS_PAUSED] = "paused",     [WS_FROZEN] = "frozen",     [WS_RECONNECTING] = "reconnect",
+    [WS_HUNG] = "HUNG",
     [WS_STOPPED] = "stopped",
 };
 
@@ -57,9 +59,16 @@ static void cell_state(const console *c, const thread_snap *t, char *b, size_t n
 {
     (void)c, (void)r;
     const char *s = (unsigned)t->state < WS_COUNT ? SHORT_STATE[t->state] : "?";
-    if (w >= 12)
+    if (w >= 14)
         s = worker_state_name(t->state);
-    if (t->paused && t->state != WS_PAUSED)
+    if (t->state == WS_FROZEN) {
+        char took[24];
+        snprintf(b, n, "frozen %s", fmt_secs(took, sizeof took, t->frozen_s));
+        return;
+    }
+    if (t->freeze && t->state != WS_PAUSED && !t->paused)
+        s = "freezing";
+    else if (t->paused && t->state != WS_PAUSED)
         s = "pausing";
     else if (!t->paused && t->state == WS_PAUSED)
         s = "resuming";
@@ -127,7 +136,7 @@ static void cell_sql(const console *c, const thread_snap *t, char *b, size_t n, 
 static const tcol COLS_TABLE[] = {
     {"ID", 3, 0, true, cmp_id, cell_id},
     {"LIST", 12, 7, false, cmp_label, cell_label},
-    {"STATE", 9, 1, false, cmp_state, cell_state},
+    {"STATE", 12, 1, false, cmp_state, cell_state},
     {"ACTION", 16, 2, false, cmp_action, cell_action},
     {"TIME", 6, 4, true, cmp_time, cell_time},
     {"OK", 6, 3, true, cmp_ok, cell_ok},
@@ -252,7 +261,8 @@ static void draw_row(const console *c, int y, rect a, const thread_snap *t, cons
     role base = R_NORMAL;
     if (t->state == WS_HUNG)
         base = R_BAD;
-    else if (t->paused || t->state == WS_PAUSED || t->state == WS_RECONNECTING)
+    else if (t->paused || t->state == WS_PAUSED || t->state == WS_FROZEN ||
+             t->state == WS_RECONNECTING)
         base = R_WARN;
     if (selected) {
         base = R_SELECTED;
@@ -370,16 +380,21 @@ void threads_sort_reverse(console *c, int key)
     threads_prepare(c);
 }
 
+/* Returns true when t is one of the threads p and z act on: the tagged
+ * ones when there are (tagged is their number), else the selected one. */
+static bool is_target(const threads_view *tv, int tagged, const thread_snap *t)
+{
+    return tagged ? is_tagged(tv, t->id) : t->id == tv->sel_id;
+}
+
 bool threads_pause_would_pause(const console *c)
 {
     const threads_view *tv = &c->tv;
     int tagged = count_tagged(c);
     bool any_running = false;
-    for (int i = 0; i < tv->norder; i++) {
-        const thread_snap *t = tv->order[i];
-        if (tagged ? is_tagged(tv, t->id) : t->id == tv->sel_id)
-            any_running |= !t->paused;
-    }
+    for (int i = 0; i < tv->norder; i++)
+        if (is_target(tv, tagged, tv->order[i]))
+            any_running |= !tv->order[i]->paused;
     return any_running || !tv->norder;
 }
 
@@ -389,16 +404,59 @@ void threads_pause(console *c, int key)
     threads_view *tv = &c->tv;
     int tagged = count_tagged(c);
     bool any_running = threads_pause_would_pause(c);
-    for (int i = 0; i < tv->norder; i++) {
-        const thread_snap *t = tv->order[i];
-        if (tagged ? is_tagged(tv, t->id) : t->id == tv->sel_id)
-            run_pause(c->r, t->id, any_running);
-    }
+    for (int i = 0; i < tv->norder; i++)
+        if (is_target(tv, tagged, tv->order[i]))
+            run_pause(c->r, tv->order[i]->id, any_running);
     const char *verb = any_running ? "pausing" : "resuming";
     if (tagged)
         ui_status(c, false, "%s %d tagged thread%s", verb, tagged, tagged == 1 ? "" : "s");
     else if (tv->sel_id >= 0)
         ui_status(c, false, "%s thread %d", verb, tv->sel_id);
+    c->next_snap_us = 0;
+}
+
+bool threads_freeze_would_freeze(const console *c)
+{
+    const threads_view *tv = &c->tv;
+    int tagged = count_tagged(c);
+    bool any_free = false;
+    for (int i = 0; i < tv->norder; i++)
+        if (is_target(tv, tagged, tv->order[i]))
+            any_free |= !tv->order[i]->freeze;
+    return any_free || !tv->norder;
+}
+
+void threads_freeze(console *c, int key)
+{
+    (void)key;
+    threads_view *tv = &c->tv;
+    int tagged = count_tagged(c);
+    bool freeze = threads_freeze_would_freeze(c);
+    int done = 0, refused = 0;
+    for (int i = 0; i < tv->norder; i++)
+        if (is_target(tv, tagged, tv->order[i])) {
+            if (run_freeze(c->r, tv->order[i]->id, freeze))
+                done++;
+            else
+                refused++;
+        }
+    if (!done && !refused)
+        return;
+    char who[48];
+    if (tagged)
+        snprintf(who, sizeof who, "%d tagged thread%s", done, done == 1 ? "" : "s");
+    else
+        snprintf(who, sizeof who, "thread %d", tv->sel_id);
+    if (!freeze)
+        ui_status(c, false, "letting %s go on", who);
+    else if (!refused)
+        ui_status(c, false, "freezing %s", who);
+    else if (!tagged)
+        ui_status(c, true, "thread %d runs its actions in autocommit: nothing to freeze "
+                           "(pause it instead)", tv->sel_id);
+    else
+        ui_status(c, true, "freezing %d; %d tagged run their actions in autocommit "
+                           "(pause those instead)", done, refused);
     c->next_snap_us = 0;
 }
 
@@ -426,8 +484,12 @@ void threads_detail_fill(console *c)
         return;
     }
     char took[24], lat[24];
-    tv_add(t, R_BOLD, "thread %d, %s, %s%s, backend pid %d", id, s->label,
-           worker_state_name(s->state), s->paused ? " (pause requested)" : "", s->pid);
+    tv_add(t, R_BOLD, "thread %d, %s, %s%s%s, backend pid %d", id, s->label,
+           worker_state_name(s->state), s->paused ? " (pause requested)" : "",
+           s->freeze && s->state != WS_FROZEN ? " (freeze requested)" : "", s->pid);
+    if (s->state == WS_FROZEN)
+        tv_add(t, R_WARN, "frozen inside its transaction for %s (z lets it go on)",
+               fmt_secs(took, sizeof took, s->frozen_s));
     if (s->action >= 0)
         tv_add(t, R_NORMAL, "action %s for %s", ui_action_name(c, s->action),
                fmt_secs(took, sizeof took, s->action_s));

@@ -22,6 +22,11 @@ void threads_pause(console *c, int key);
 /* Returns true when p would pause (some of the threads it acts on run),
  * false when it would resume them. */
 bool threads_pause_would_pause(const console *c);
+/* z: freezes the tagged threads, else the selected one, inside their open
+ * transaction, or lets them go on when each is already frozen. */
+void threads_freeze(console *c, int key);
+/* Returns true when z would freeze (some of its threads are not frozen). */
+bool threads_freeze_would_freeze(const console *c);
 void threads_open(console *c, int key);
 /* Refills the thread detail view (c->detail == D_THREAD). */
 void threads_detail_fill(console *c);

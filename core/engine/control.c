@@ -13,14 +13,39 @@ void run_set_weight(run *r, size_t action, unsigned weight)
         return;
     atomic_store(&r->actions[action].weight, weight);
     atomic_store(&r->cancels_enabled, run_cancels_drawable(r));
+    hold_gate_wake(&r->gate); /* workers that had nothing to draw */
 }
 
 void run_pause(run *r, int i, bool paused)
 {
     int n = atomic_load(&r->nworkers);
     for (int k = 0; k < n; k++)
-        if (i < 0 || i == k)
+        if (i < 0 || i == k) {
             atomic_store(&r->workers[k]->pause_req, paused);
+            if (paused) /* a pause lets a frozen worker go: it ends its transaction */
+                atomic_store(&r->workers[k]->freeze_req, false);
+        }
+    hold_gate_wake(&r->gate);
+}
+
+/* A worker can hold a transaction open when its list runs in transactions
+ * or when one of its actions already opened one itself (workload actions
+ * that call ax_begin). */
+static bool freezable(const worker *w)
+{
+    return w->ax.transactional || atomic_load(&w->txn_seen);
+}
+
+bool run_freeze(run *r, int i, bool frozen)
+{
+    if (i < 0 || i >= atomic_load(&r->nworkers))
+        return false;
+    worker *w = r->workers[i];
+    if (frozen && !freezable(w))
+        return false;
+    atomic_store(&w->freeze_req, frozen);
+    hold_gate_wake(&r->gate);
+    return true;
 }
 
 static int active_workers(run *r)
@@ -60,6 +85,7 @@ int run_set_threads(run *r, int n)
             atomic_store(&w->stop_req, true);
         }
     }
+    hold_gate_wake(&r->gate);
     return active_workers(r);
 }
 

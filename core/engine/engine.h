@@ -27,6 +27,7 @@ typedef enum worker_state {
     WS_IDLE_IN_TXN,   /* between actions with a transaction open */
     WS_WAITING,       /* waiting for a tracked object's lock */
     WS_PAUSED,        /* paused by the operator, no transaction open */
+    WS_FROZEN,        /* held by the operator inside its open transaction */
     WS_RECONNECTING,  /* lost its connection, backing off */
     WS_HUNG,          /* a statement ran past the hang limit */
     WS_STOPPED,       /* finished */
@@ -51,6 +52,8 @@ typedef struct thread_snap {
     uint64_t last_latency_us;
     int pid;                    /* backend pid, 0 when not connected */
     bool paused;                /* pause requested (state shows when it took) */
+    bool freeze;                /* freeze requested (state WS_FROZEN once held) */
+    double frozen_s;            /* how long it has been frozen, 0 when not */
     char sql[SNAP_SQL_LEN];     /* short form of the current/last statement */
 } thread_snap;
 
@@ -204,6 +207,15 @@ void run_set_weight(run *r, size_t action, unsigned weight);
 /* Pauses or resumes worker i, or every worker when i < 0. A paused worker
  * finishes or cancels its statement and ends its transaction first. */
 void run_pause(run *r, int i, bool paused);
+
+/* Freezes worker i (frozen true) or lets it go. A freezing worker holds
+ * right after its next statement that leaves its transaction open (at once
+ * when it is between actions inside one), keeping the transaction, its
+ * locks and its snapshot; let go, it goes on in the same transaction. A
+ * stop lets it go too, and it ends its transaction. Returns false, and
+ * changes nothing, when i is unknown or asked to freeze while its actions
+ * all run in autocommit (nothing to hold: pause it instead). */
+bool run_freeze(run *r, int i, bool frozen);
 
 /* Changes the number of workers while running. Returns the new count. */
 int run_set_threads(run *r, int n);

@@ -120,7 +120,7 @@ static bool wait_ready(worker *w, const char *sql, uint64_t t0)
             send_cancel(w);
             cancelled_at = now;
         }
-        if (!hang_reported && hang_us && now - t0 > hang_us) {
+        if (!hang_reported && hang_us && hold_past_hang_limit(r, t0, now, hang_us)) {
             hang_reported = true;
             note_hang(w, sql, now - t0);
             send_cancel(w);
@@ -296,6 +296,7 @@ static bool run_stmt(worker *w, stmt *s)
     }
     worker_publish_sql(w, s->sql);
     atomic_store(&w->state, WS_RUNNING);
+    bool was_in_txn = w->in_txn;
     uint64_t t0 = now_us();
     bool execute;
     bool ok = send_statement(w, s, &execute);
@@ -324,6 +325,12 @@ static bool run_stmt(worker *w, stmt *s)
     remember(w, s->sql, ok, latency);
     run_log_statement(w->run, w, s->sql, s->nparams, s->params, ok ? EC_NONE : EC_IGNORED,
                       ok ? "" : w->err.sqlstate, latency);
+    /* The operator's freeze holds here: after a statement of the open
+     * transaction (not its BEGIN), before the action goes on. */
+    if (w->in_txn)
+        atomic_store(&w->txn_seen, true);
+    if (ok && was_in_txn)
+        worker_hold_frozen(w);
     return ok;
 }
 

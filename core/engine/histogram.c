@@ -45,6 +45,8 @@ uint64_t hist_count(const histogram *h)
 
 uint64_t hist_quantile(const histogram *h, double q)
 {
+    if (hist_count(h) == 0)
+        return 0; /* most actions of a run, read at every snapshot */
     uint64_t counts[HIST_BUCKETS], total = 0;
     for (int i = 0; i < HIST_BUCKETS; i++) {
         counts[i] = atomic_load_explicit(&h->buckets[i], memory_order_relaxed);

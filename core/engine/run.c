@@ -116,6 +116,7 @@ static void build_profile_rules(run *r)
 run *run_new(const run_config *cfg, char **err)
 {
     run *r = xcalloc(1, sizeof *r);
+    hold_gate_init(&r->gate);
     config_copy(&r->cfg, cfg);
     r->start_us = now_us();
     pthread_mutex_init(&r->workers_mu, NULL);
@@ -257,6 +258,7 @@ void run_stop(run *r)
 {
     if (!atomic_exchange(&r->stop, true))
         atomic_store(&r->end_us, now_us());
+    hold_gate_wake(&r->gate);
 }
 
 bool run_should_stop(run *r)
@@ -336,6 +338,7 @@ void run_free(run *r)
     free(r->fatal);
     pthread_mutex_destroy(&r->fatal_mu);
     config_free(&r->cfg);
+    hold_gate_destroy(&r->gate);
     free(r);
 }
 

@@ -16,6 +16,7 @@
 #include "events.h"
 #include "findings.h"
 #include "histogram.h"
+#include "hold.h"
 #include "recorder.h"
 #include "workload.h"
 #include "../server/serverlog.h"
@@ -76,6 +77,8 @@ typedef struct worker {
     _Atomic uint64_t ok, ignored, unexpected, skipped;
     _Atomic uint64_t last_latency_us;
     _Atomic int pid;
+    _Atomic uint64_t frozen_at_us; /* when it froze, 0 while not frozen */
+    _Atomic bool txn_seen;         /* a statement of it left a transaction open */
     _Atomic bool lock_wait;        /* its backend waits for a server lock (lockwatch) */
     _Atomic bool catalog_wait;     /* it waits for a tracked object's lock */
     pthread_mutex_t slot_mu;       /* guards cur_sql and recent */
@@ -86,6 +89,7 @@ typedef struct worker {
 
     /* Control, written by others. */
     _Atomic bool pause_req;
+    _Atomic bool freeze_req;       /* hold inside the open transaction (hold.h) */
     _Atomic bool stop_req;
     _Atomic bool retired;          /* removed by run_set_threads */
 } worker;
@@ -138,6 +142,9 @@ struct run {
     _Atomic int threads_max;       /* most workers active at once after a change (run_set_threads) */
 
     _Atomic bool stop;
+    hold_gate gate;                /* where paused, frozen and napping workers sleep */
+    _Atomic int nfrozen;           /* workers frozen now */
+    _Atomic uint64_t thawed_us;    /* when the last frozen worker was let go */
     uint64_t start_us;
     _Atomic uint64_t end_us;       /* when it stopped, 0 while running */
     _Atomic uint64_t crashes, hangs, statements;

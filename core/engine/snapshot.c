@@ -23,6 +23,9 @@ static void snap_thread(worker *w, thread_snap *t, uint64_t now)
     t->last_latency_us = atomic_load(&w->last_latency_us);
     t->pid = atomic_load(&w->pid);
     t->paused = atomic_load(&w->pause_req);
+    t->freeze = atomic_load(&w->freeze_req);
+    uint64_t frozen_at = atomic_load(&w->frozen_at_us);
+    t->frozen_s = frozen_at && now > frozen_at ? (double)(now - frozen_at) / 1e6 : 0;
     pthread_mutex_lock(&w->slot_mu);
     snprintf(t->sql, sizeof t->sql, "%s", w->cur_sql ? w->cur_sql : "");
     pthread_mutex_unlock(&w->slot_mu);

@@ -15,7 +15,8 @@
 static const char *const STATE_NAMES[WS_COUNT] = {
     [WS_STARTING] = "starting",   [WS_CONNECTING] = "connecting", [WS_IDLE] = "idle",
     [WS_RUNNING] = "running",     [WS_IDLE_IN_TXN] = "idle in txn", [WS_WAITING] = "waiting",
-    [WS_PAUSED] = "paused",       [WS_RECONNECTING] = "reconnecting", [WS_HUNG] = "hung",
+    [WS_PAUSED] = "paused",       [WS_FROZEN] = "frozen",
+    [WS_RECONNECTING] = "reconnecting", [WS_HUNG] = "hung",
     [WS_STOPPED] = "stopped",
 };
 
@@ -136,13 +137,6 @@ void worker_disconnect(worker *w)
         catalog_drop_temp(w->run->cat, w->id);
 }
 
-/* Sleeps up to ms in small steps, returning early when stopping. */
-static void nap(const worker *w, uint64_t ms)
-{
-    for (uint64_t t = 0; t < ms && !stop_wanted(w); t += 20)
-        sleep_ms(20);
-}
-
 static void connect_with_backoff(worker *w, bool first)
 {
     atomic_store(&w->state, first ? WS_CONNECTING : WS_RECONNECTING);
@@ -153,7 +147,7 @@ static void connect_with_backoff(worker *w, bool first)
             return;
         }
         w->backoff_ms = w->backoff_ms ? MIN(w->backoff_ms * 2, 5000) : 100;
-        nap(w, w->backoff_ms);
+        worker_nap(w, w->backoff_ms);
     }
 }
 
@@ -226,12 +220,18 @@ static void run_one(worker *w, int idx)
         atomic_store(&w->state, w->in_txn ? WS_IDLE_IN_TXN : WS_IDLE);
 }
 
+static bool unpaused(const void *arg)
+{
+    const worker *w = arg;
+    return !atomic_load(&w->pause_req) || stop_wanted(w);
+}
+
 static void hold_paused(worker *w)
 {
     worker_end_txn(w, false);
     atomic_store(&w->state, WS_PAUSED);
-    while (atomic_load(&w->pause_req) && !stop_wanted(w))
-        sleep_ms(20);
+    while (!hold_wait(&w->run->gate, unpaused, w, 0))
+        ;
     atomic_store(&w->state, w->conn ? WS_IDLE : WS_RECONNECTING);
 }
 
@@ -249,6 +249,7 @@ static void *worker_main(void *arg)
             first = false;
             continue;
         }
+        worker_hold_frozen(w);
         if (atomic_load(&w->pause_req)) {
             hold_paused(w);
             continue;
@@ -257,7 +258,8 @@ static void *worker_main(void *arg)
         if (idx == WL_NEXT_END)
             break;
         if (idx < 0 || (size_t)idx >= r->nactions) {
-            nap(w, 50);
+            /* Nothing to draw (every weight 0): wait for the operator (or a second). */
+            hold_wait(&r->gate, hold_until_stop, w, 1000);
             continue;
         }
         run_one(w, idx);
