@@ -40,9 +40,12 @@ static void take_snapshot(console *c)
     run_snapshot *s = run_snapshot_take(c->r, &c->ev.last_seq);
     evlog_absorb(&c->ev, s);
     rate_update(&c->rate, s->elapsed_s, s->totals.ops);
-    run_snapshot_free(c->snap);
+    /* The old snapshot goes after threads_prepare: the row order it
+     * replaces points into it. */
+    run_snapshot *old = c->snap;
     c->snap = s;
     threads_prepare(c);
+    run_snapshot_free(old);
     c->dirty = true;
 }
 
