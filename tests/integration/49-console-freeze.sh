@@ -5,8 +5,9 @@
 # the row shows `frozen` and for how long; z again lets it go on in the
 # same transaction, which then commits or rolls back normally. The server
 # ending a frozen session (idle_in_transaction_session_timeout) is an
-# event, not a finding. P and quit work while a thread is frozen. A
-# thread whose actions all run in autocommit is refused.
+# event, not a finding. P and quit work while a thread is frozen. A bank
+# thread frozen inside a transfer goes on and the checker finds the history
+# valid. A thread whose actions all run in autocommit is refused.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console_lib.sh"
 
@@ -120,8 +121,23 @@ con_keys Home z
 wait_state 0 '^frozen ' 20
 con_quit_expect 0
 
-note "a thread whose actions all run in autocommit cannot be frozen"
+note "a bank transfer frozen mid-transaction goes on and the history stays valid"
 CON_T=con2   # a new session: the old one keeps the tmux server up meanwhile
+con_start 140 40 -w bank -t 2 -s 21
+con_wait_ok_above 0 3 30 || { con_dump; fail "bank thread 0 does nothing"; }
+con_keys Home z
+con_expect 'freezing thread 0' 5 "z freezes a workload thread that opens its own transactions"
+wait_state 0 '^frozen ' 20
+[ "$(backend 0 state)" = "idle in transaction" ] ||
+    { con_dump; fail "the frozen bank backend is '$(backend 0 state)', not idle in transaction"; }
+sleep 2
+con_keys z
+con_expect 'let go after [0-9.]+ s frozen' 10 "the bank thread is let go"
+con_wait_ok_above 0 "$(con_ok 0)" 30 || { con_dump; fail "bank thread 0 does not go on"; }
+con_quit_expect 0   # 1 would mean a finding: the checker refuted the history
+
+note "a thread whose actions all run in autocommit cannot be frozen"
+CON_T=con3
 con_start 140 40 -p "$ROOT/profiles/point-select.yaml" -t 2 -s 21
 con_wait_ok_above 0 0 30 || { con_dump; fail "thread 0 does nothing"; }
 con_keys Home z
