@@ -152,8 +152,12 @@ void worker_hold_frozen(worker *w)
     char took[32];
     snprintf(took, sizeof took, "%.1f s", (double)(now_us() - t0) / 1e6);
     if (!alive) {
-        /* Its next statement fails on the lost connection: expected. */
-        atomic_store(&w->terminated_pid, atomic_load(&w->pid));
+        /* Its next statement fails on the lost connection: an
+         * interruption of ours, not a crash. */
+        int pid = atomic_load(&w->pid);
+        char target[64];
+        snprintf(target, sizeof target, "worker %d (pid %d)", w->id, pid);
+        faults_close(r, faults_open(r, "frozen-ended", target, WHEN_INTERRUPTED, w->id, pid, 0));
         atomic_store(&w->freeze_req, false);
         const char *why = lw.message && *lw.message ? lw.message : PQerrorMessage(w->conn);
         msg = xasprintf("the server ended the frozen session after %s: %.*s", took,
