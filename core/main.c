@@ -16,6 +16,7 @@
 #include "config/profile.h"
 #include "server/embedded.h"
 #include "engine/engine.h"
+#include "report/report.h"
 #include "util.h"
 
 static volatile sig_atomic_t g_interrupted;
@@ -162,6 +163,8 @@ static int run_main(run_config *cfg, int argc, char **argv)
     run_report(r, stdout, argc, argv);
     if (cfg->summary_path && *cfg->summary_path && run_write_summary(r, cfg->summary_path) != 0)
         fprintf(stderr, "melee: cannot write %s\n", cfg->summary_path);
+    if (cfg->report_dir && *cfg->report_dir)
+        report_after_run(r, cfg->report_dir, argc, argv);
     if (!status)
         status = run_exit_code(r);
     if (run_fatal_error(r))
@@ -179,6 +182,8 @@ int main(int argc, char **argv)
     workloads_install(workloads, nworkloads);
     if (argc > 1 && strcmp(argv[1], "check") == 0)
         return check_command(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "report") == 0)
+        return report_command(argc - 1, argv + 1);
     run_config cfg;
     cli_opts o;
     int rc = cli_parse(argc, argv, &cfg, &o);

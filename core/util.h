@@ -31,6 +31,10 @@ void sleep_ms(unsigned ms);
 /* Prints "melee: <message>" to stderr and exits with status 2. */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
+/* Creates the directory path and its missing parents (mode 0755).
+ * Returns 0, or -1 with errno set. */
+int mkdir_p(const char *path);
+
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))

@@ -108,7 +108,9 @@ void cli_usage(FILE *out)
     sb_add(&b, "usage: melee [options]                 interactive console\n"
                "       melee --headless [options]      progress on stderr, report on stdout\n"
                "       melee --print-profile [options] print the effective settings as a profile\n"
-               "       melee check HISTORY [options]   check a recorded history offline\n\n");
+               "       melee check HISTORY [options]   check a recorded history offline\n"
+               "       melee report DIR [--out DIR]    rebuild a run's HTML report offline\n"
+               "       melee report HISTORY --out DIR  the same plots from a history file alone\n\n");
     size_t nrows;
     const setting *rows = settings_all(&nrows);
     /* --profile first, then the settings, then the other extras. */

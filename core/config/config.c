@@ -175,6 +175,7 @@ void config_copy(run_config *dst, const run_config *src)
     dst->log_path = xstrdup(src->log_path);
     dst->history_path = xstrdup(src->history_path);
     dst->summary_path = xstrdup(src->summary_path);
+    dst->report_dir = xstrdup(src->report_dir);
     dst->weights = xcalloc(src->nweights ? src->nweights : 1, sizeof *dst->weights);
     for (size_t i = 0; i < src->nweights; i++) {
         dst->weights[i] = src->weights[i];
@@ -206,6 +207,7 @@ void config_free(run_config *c)
     free(c->log_path);
     free(c->history_path);
     free(c->summary_path);
+    free(c->report_dir);
     for (size_t i = 0; i < c->nweights; i++)
         free(c->weights[i].action);
     free(c->weights);

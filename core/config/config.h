@@ -136,6 +136,7 @@ typedef struct run_config {
     char *log_path;
     char *history_path;
     char *summary_path;
+    char *report_dir;         /* --report: metrics and the HTML run report */
     bool headless;
     bool keep_server;
 } run_config;

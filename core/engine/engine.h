@@ -262,6 +262,10 @@ void run_fault_end(run *r, int id);
  * unexpected errors in full, coverage warnings, seed, how to reproduce). */
 void run_report(run *r, FILE *out, int argc, char **argv);
 
+/* Returns the command line that reproduces the run: the same arguments
+ * with the seed made explicit (caller frees). */
+char *run_repro_command(const run *r, int argc, char **argv);
+
 /* Writes the summary JSON (design.md keys). Returns 0, or -1 with errno. */
 int run_write_summary(run *r, const char *path);
 

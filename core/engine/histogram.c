@@ -43,23 +43,18 @@ uint64_t hist_count(const histogram *h)
     return atomic_load_explicit(&h->count, memory_order_relaxed);
 }
 
-uint64_t hist_quantile(const histogram *h, double q)
+uint64_t hist_counts_quantile(const uint64_t *counts, double q, uint64_t max)
 {
-    if (hist_count(h) == 0)
-        return 0; /* most actions of a run, read at every snapshot */
-    uint64_t counts[HIST_BUCKETS], total = 0;
-    for (int i = 0; i < HIST_BUCKETS; i++) {
-        counts[i] = atomic_load_explicit(&h->buckets[i], memory_order_relaxed);
+    uint64_t total = 0;
+    for (int i = 0; i < HIST_BUCKETS; i++)
         total += counts[i];
-    }
     if (total == 0)
         return 0;
     if (q < 0)
         q = 0;
     if (q >= 1)
-        return hist_max(h);
+        return max;
     uint64_t rank = (uint64_t)(q * (double)(total - 1)) + 1, seen = 0;
-    uint64_t max = hist_max(h);
     for (int i = 0; i < HIST_BUCKETS; i++) {
         seen += counts[i];
         if (seen >= rank) {
@@ -70,4 +65,19 @@ uint64_t hist_quantile(const histogram *h, double q)
         }
     }
     return max;
+}
+
+void hist_copy_counts(const histogram *h, uint64_t *counts)
+{
+    for (int i = 0; i < HIST_BUCKETS; i++)
+        counts[i] = atomic_load_explicit(&h->buckets[i], memory_order_relaxed);
+}
+
+uint64_t hist_quantile(const histogram *h, double q)
+{
+    if (hist_count(h) == 0)
+        return 0; /* most actions of a run, read at every snapshot */
+    uint64_t counts[HIST_BUCKETS];
+    hist_copy_counts(h, counts);
+    return hist_counts_quantile(counts, q, hist_max(h));
 }

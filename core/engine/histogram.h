@@ -25,6 +25,14 @@ void hist_record(histogram *h, uint64_t v);
  * capped at the maximum seen), or 0 when empty. */
 uint64_t hist_quantile(const histogram *h, double q);
 
+/* Copies the bucket counts into counts[HIST_BUCKETS] (a near-consistent
+ * view: writers are not stopped). */
+void hist_copy_counts(const histogram *h, uint64_t *counts);
+
+/* Returns the value at quantile q of plain bucket counts (a copy, or the
+ * difference of two copies), capped at max; 0 when they are all zero. */
+uint64_t hist_counts_quantile(const uint64_t *counts, double q, uint64_t max);
+
 /* Returns the largest value recorded, and the number of values. */
 uint64_t hist_max(const histogram *h);
 uint64_t hist_count(const histogram *h);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "run_internal.h"
+#include "../sqlbuf.h"
 #include "../util.h"
 
 /* Actions with this many attempts and no success get a coverage warning. */
@@ -124,19 +125,27 @@ static void report_assertions(run *r, FILE *out)
                 (unsigned long long)failed);
 }
 
-/* Prints the command line that reproduces the run: the same arguments,
- * with the seed made explicit. */
-static void report_repro(const run *r, FILE *out, int argc, char **argv)
+char *run_repro_command(const run *r, int argc, char **argv)
 {
-    fprintf(out, "\nseed: %llu\nreproduce: ", (unsigned long long)r->cfg.seed);
+    sqlbuf b = SQLBUF_INIT;
     bool has_seed = false;
     for (int i = 0; i < argc; i++) {
-        fprintf(out, "%s%s", i ? " " : "", argv[i]);
+        sb_printf(&b, "%s%s", i ? " " : "", argv[i]);
         has_seed |= strcmp(argv[i], "-s") == 0 || strncmp(argv[i], "--seed", 6) == 0;
     }
     if (!has_seed)
-        fprintf(out, " --seed %llu", (unsigned long long)r->cfg.seed);
-    fputc('\n', out);
+        sb_printf(&b, " --seed %llu", (unsigned long long)r->cfg.seed);
+    char *out = xstrdup(sb_str(&b));
+    sb_free(&b);
+    return out;
+}
+
+/* Prints the seed and the command line that reproduces the run. */
+static void report_repro(const run *r, FILE *out, int argc, char **argv)
+{
+    char *cmd = run_repro_command(r, argc, argv);
+    fprintf(out, "\nseed: %llu\nreproduce: %s\n", (unsigned long long)r->cfg.seed, cmd);
+    free(cmd);
 }
 
 /* Returns the most workers that ran at once: the start count, or more
@@ -246,6 +255,7 @@ static json_object *summary_unexpected(run *r)
         json_object_object_add(o, "sqlstate", jstr(x[i].sqlstate));
         json_object_object_add(o, "message", jstr(x[i].message));
         json_object_object_add(o, "detail", jstr(x[i].detail));
+        json_object_object_add(o, "hint", jstr(x[i].hint));
         json_object_object_add(o, "sql", jstr(x[i].sql));
         json_object_object_add(o, "time", json_object_new_double(x[i].time_s));
         json_object_array_add(arr, o);

@@ -147,6 +147,11 @@ run *run_new(const run_config *cfg, char **err)
             return NULL;
         }
     }
+    if (r->cfg.report_dir && *r->cfg.report_dir &&
+        !(r->metrics = metrics_open(r->cfg.report_dir, err))) {
+        run_free(r);
+        return NULL;
+    }
     return r;
 }
 
@@ -251,6 +256,7 @@ int run_start(run *r, const char *conninfo, char **err)
             return -1;
         }
     r->lockwatch = lockwatch_start(r, r->conninfo);
+    metrics_start(r->metrics, r);
     return 0;
 }
 
@@ -302,6 +308,7 @@ void run_join(run *r)
         run_final_step(r);
     if (joined && r->rec)
         recorder_finish(r->rec);
+    metrics_stop(r->metrics);
     lockwatch_stop(r->lockwatch);
     r->lockwatch = NULL;
     if (r->slog) {
@@ -327,6 +334,7 @@ void run_free(run *r)
     catalog_free(r->cat);
     events_free(r->events);
     findings_free(r->findings);
+    metrics_free(r->metrics);
     free(r->faults.v);
     if (r->control)
         PQfinish(r->control);

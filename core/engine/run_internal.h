@@ -17,6 +17,7 @@
 #include "findings.h"
 #include "histogram.h"
 #include "hold.h"
+#include "metrics.h"
 #include "recorder.h"
 #include "workload.h"
 #include "../server/serverlog.h"
@@ -164,6 +165,7 @@ struct run {
     FILE *log;
     serverlog *slog;
     struct lockwatch *lockwatch;
+    metrics *metrics;              /* --report: one metrics row per second */
 };
 
 /* worker.c */
@@ -187,6 +189,10 @@ bool worker_session_setup(worker *w);
 
 /* Makes a connection drop server notices instead of printing them. */
 void worker_quiet_notices(PGconn *c);
+
+/* snapshot.c: the state front-ends show (a running statement that waits
+ * for a lock shows as waiting). */
+worker_state worker_shown_state(worker *w);
 
 /* exec.c: records the failure of the statement in flight and resets. */
 void worker_clear_error(worker *w);

@@ -5,14 +5,20 @@
 #include "run_internal.h"
 #include "../util.h"
 
+worker_state worker_shown_state(worker *w)
+{
+    worker_state s = (worker_state)atomic_load(&w->state);
+    if ((s == WS_RUNNING && atomic_load(&w->lock_wait)) || atomic_load(&w->catalog_wait))
+        s = WS_WAITING;
+    return s;
+}
+
 static void snap_thread(worker *w, thread_snap *t, uint64_t now)
 {
     t->id = w->id;
     const char *label = atomic_load(&w->label);
     snprintf(t->label, sizeof t->label, "%s", label ? label : "-");
-    t->state = (worker_state)atomic_load(&w->state);
-    if ((t->state == WS_RUNNING && atomic_load(&w->lock_wait)) || atomic_load(&w->catalog_wait))
-        t->state = WS_WAITING;
+    t->state = worker_shown_state(w);
     t->action = atomic_load(&w->action);
     uint64_t started = atomic_load(&w->action_start_us);
     t->action_s = t->action >= 0 && now > started ? (double)(now - started) / 1e6 : 0;
