@@ -13,12 +13,15 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 VERSION := 0.1.0
 
-# Debian packages the build, the tests and the embedded server need.
+# Debian packages the build, the tests and the embedded server need
+# (gnuplot draws the run report's plots).
 DEB_PACKAGES := gcc make pkg-config libpq-dev libyaml-dev libncurses-dev \
                 libcmocka-dev libjson-c-dev postgresql tmux procps time \
-                faketime
+                faketime gnuplot-nox
+# Extra packages for `make test` only: the browser that loads the run report.
+TEST_PACKAGES := chromium fonts-dejavu-core
 # Extra packages for `make screenshots` only.
-SHOT_PACKAGES := xvfb xterm imagemagick fonts-dejavu-core
+SHOT_PACKAGES := xvfb xterm imagemagick fonts-dejavu-core chromium
 PKGS    := libpq yaml-0.1 ncursesw json-c
 
 BUILD   ?= build
@@ -40,7 +43,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps run test unit integration asan tsan bench screenshots install clean
+.PHONY: all deps test-deps run test unit integration asan tsan bench screenshots install clean
 
 # The named targets build on every core.
 NPROC := $(shell nproc 2>/dev/null || echo 2)
@@ -51,8 +54,19 @@ all: deps
 
 # ---- dependencies: check, install with apt-get when we can, else say what ----
 deps: $(DEPS_OK)
-$(DEPS_OK):
-	@missing=""; for p in $(DEB_PACKAGES); do \
+$(DEPS_OK): Makefile
+	@$(call install_missing,$(DEB_PACKAGES))
+	@mkdir -p $(BUILD) && touch $@
+
+# The test-only packages, checked the same way before `make test`; without
+# them the tests that need them skip.
+test-deps: $(DEPS_OK)
+	-@$(call install_missing,$(TEST_PACKAGES))
+
+# install_missing PACKAGES: a shell command that installs the missing ones
+# as root with apt-get, else says how and fails.
+define install_missing
+missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -64,7 +78,7 @@ $(DEPS_OK):
 	    echo "melee: install them with: sudo apt-get install$$missing"; exit 1; \
 	  fi; \
 	fi
-	@mkdir -p $(BUILD) && touch $@
+endef
 
 # One short line per step; `make V=1` shows the full commands.
 ifeq ($(V),1)
@@ -101,7 +115,7 @@ run: all
 	$(BUILD)/melee --profile profiles/default.yaml
 
 # ---- tests: unit (cmocka), integration against a real server, console via tmux ----
-test: deps
+test: deps test-deps
 	@$(PARALLEL) $(BUILD)/melee $(UNIT_BIN) tsan asan
 	@tests/run-all.sh $(BUILD)
 
@@ -109,7 +123,7 @@ unit: deps
 	@$(PARALLEL) $(UNIT_BIN)
 	@tests/run-all.sh $(BUILD) unit
 
-integration: all
+integration: all test-deps
 	@tests/run-all.sh $(BUILD) integration
 
 asan: deps

@@ -126,7 +126,8 @@ static void header(FILE *f, const page_input *in)
     fprintf(f, " (melee %s).</p>\n", MELEE_VERSION);
     fputs("<p><a href=\"#settings\">settings</a> · <a href=\"#totals\">totals</a> · "
           "<a href=\"#plots\">plots</a> · <a href=\"#faults\">faults</a> · "
-          "<a href=\"#checker\">checker</a> · <a href=\"#findings\">findings</a></p>\n",
+          "<a href=\"#checker\">checker</a> · <a href=\"#findings\">findings</a> · "
+          "<a href=\"#actions\">per action</a></p>\n",
           f);
 }
 
@@ -151,6 +152,7 @@ int page_write(const char *path, const page_input *in, char **err)
     faults(f, in->s);
     page_checker(f, in);
     page_findings(f, in);
+    page_actions(f, in);
     fprintf(f, "<div id=\"page-check\" hidden></div>\n<script>%s</script>\n</body></html>\n",
             SCRIPT_LOAD);
     bool ok = !ferror(f);

@@ -27,6 +27,7 @@ int page_write(const char *path, const page_input *in, char **err);
  * Each writes nothing when its data is absent. */
 void page_settings(FILE *f, const page_input *in);
 void page_totals(FILE *f, const page_input *in);
+void page_actions(FILE *f, const page_input *in);
 void page_checker(FILE *f, const page_input *in);
 void page_findings(FILE *f, const page_input *in);
 

@@ -93,7 +93,7 @@ void page_settings(FILE *f, const page_input *in)
     fputs("</table>\n", f);
     pre(f, "The command that reproduces the run (same seed, same statements with one thread):",
         str(in->run, "reproduce"));
-    pre(f, "The command as given:", str(in->run, "command"));
+    folded(f, "The command as given", str(in->run, "command"));
     folded(f, "The effective settings, as a profile (profile.yaml here; melee -p FILE loads it)",
            str(in->run, "profile"));
 }
@@ -153,11 +153,15 @@ void page_totals(FILE *f, const page_input *in)
             row(f, TOTALS[i].label, v, true);
     }
     fputs("</table>\n", f);
+}
+
+void page_actions(FILE *f, const page_input *in)
+{
     json_object *actions = get(in->summary, "actions");
-    if (actions && json_object_is_type(actions, json_type_object)) {
-        fputs("<p>Per action:</p>\n", f);
-        action_table(f, actions);
-    }
+    if (!actions || !json_object_is_type(actions, json_type_object))
+        return;
+    fputs("<h2 id=\"actions\">Per action</h2>\n", f);
+    action_table(f, actions);
 }
 
 void page_checker(FILE *f, const page_input *in)
