@@ -4,10 +4,11 @@
 # when the screen is ready, ImageMagick's import grabs the xterm window.
 #   tests/screenshots.sh MELEE "PACKAGES"      (make screenshots)
 # Writes screenshots/main.png, weights.png, flags.png, error-detail.png
-# and small-80x24.png.
+# and small-80x24.png; then report.png, the run report of a minute of DML
+# with cancels and terminations, as headless Chromium shows it.
 set -u
 melee=${1:-build/melee}
-packages=${2:-xvfb xterm imagemagick fonts-dejavu-core}
+packages=${2:-xvfb xterm imagemagick fonts-dejavu-core chromium}
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/screenshots"
 case $melee in /*) ;; *) melee="$PWD/$melee" ;; esac
@@ -218,3 +219,21 @@ sleep 10
 wait_for small 'ops/s ([3-9][0-9]|[0-9]{3,}) ' 60 || exit 1
 shot small small-80x24.png
 finish small
+
+# ---- the run report: a minute of DML with a few cancels and terminations ----
+. "$root/tests/chromium.sh"
+cat >"$work/report.yaml" <<'EOF'
+name: report-demo
+run:
+  threads: 8
+  complexity: dml
+weights:
+  read: {cancel: 1, terminate: 1}
+  write: {cancel: 1, terminate: 1}
+EOF
+"$melee" --headless -p "$work/report.yaml" -s 4244 -D "${REPORT_SECONDS:-60}" \
+    --report "$work/report" >"$work/report.out" 2>&1
+[ -s "$work/report/index.html" ] || { echo "screenshots: no run report" >&2; tail "$work/report.out" >&2; exit 1; }
+chromium_shot "$work/report/index.html" "$out/report.png" 1200 2300 ||
+    { echo "screenshots: chromium failed" >&2; exit 1; }
+echo "screenshots: $out/report.png"

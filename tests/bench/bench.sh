@@ -6,8 +6,10 @@
 # load hits both alike), once per protocol: pgbench's -M simple against the
 # custom action's `send: literals`, -M extended against `send: params`
 # (melee's default), -M prepared against `send: prepared`. Prints each
-# round's rates and ratio, and the median ratio of each pair. Not a test:
-# it measures.
+# round's rates and ratio, and the median ratio of each pair. Then the cost
+# of --report DIR (the per-second metrics): the same melee run with and
+# without it, alternating, and the median ratio of their rates (the goal:
+# within 3%). Not a test: it measures.
 set -euo pipefail
 MELEE=${1:-build/melee}
 SECS=${BENCH_SECONDS:-10}
@@ -32,12 +34,15 @@ pgbench_tps() {
         2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1
 }
 
-# melee_rate SEND: one melee round with the custom action sending that
-# way; prints its ok operations per second.
+# melee_rate SEND [OPTION...]: one melee round with the custom action
+# sending that way (and the options given); prints its ok operations per
+# second.
 melee_rate() {
-    sed "s/^    list: dml_nontrans$/&\n    send: $1/" "$ROOT/profiles/point-select.yaml" \
+    local send=$1
+    shift
+    sed "s/^    list: dml_nontrans$/&\n    send: $send/" "$ROOT/profiles/point-select.yaml" \
         >"$DIR/profile.yaml"
-    "$MELEE" --headless -d "$CONN" -p "$DIR/profile.yaml" -t 8 -D "$SECS" \
+    "$MELEE" --headless -d "$CONN" -p "$DIR/profile.yaml" -t 8 -D "$SECS" "$@" \
         --summary-json "$DIR/summary.json" >"$DIR/report" 2>"$DIR/err" || {
         tail -n 20 "$DIR/report" "$DIR/err" >&2; exit 1; }
     local ops dur
@@ -62,4 +67,18 @@ for pair in "simple literals" "extended params" "prepared prepared"; do
     median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
     summary+=("$(printf 'median ratio, pgbench -M %-8s vs melee send: %-8s  %s' "$1" "$2" "$median")")
 done
+
+# The cost of --report: point selects with and without it, alternating.
+ratios=()
+for ((i = 1; i <= ROUNDS; i++)); do
+    plain=$(melee_rate params)
+    rm -rf "$DIR/run-report"
+    with=$(melee_rate params --report "$DIR/run-report")
+    ratio=$(awk -v a="$with" -v b="$plain" 'BEGIN { printf "%.3f", a / b }')
+    ratios+=("$ratio")
+    printf 'report   round %d: without %10.1f ops/s   with --report %10.1f ops/s   ratio %s\n' \
+        "$i" "$plain" "$with" "$ratio"
+done
+median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+summary+=("$(printf 'median ratio, point selects with --report vs without:       %s' "$median")")
 printf '%s\n' "${summary[@]}"
