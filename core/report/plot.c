@@ -53,67 +53,71 @@ static void gp_string(FILE *f, const char *s)
     fputc('\'', f);
 }
 
-/* Shades the fault windows, merged per kind, and adds a key entry for
- * each kind present. */
-static void fault_bands(plotter *p, bool front)
+/* Draws the fault windows of each kind: windows that last, merged where
+ * they overlap, as shaded bands; instant faults (a cancel) as thin
+ * vertical lines. Adds a key entry per kind ("faultkeys", appended to
+ * each plot command). */
+static void fault_marks(plotter *p)
 {
     const series *s = p->s;
     double minw = p->xmax_s * BAND_MIN_SHARE;
-    fputs("unset object\n", p->gp);
+    fputs("unset object\nunset arrow\nfaultkeys = ''\n", p->gp);
     int obj = 1;
     names kinds = {0};
     for (size_t i = 0; i < s->nfaults; i++)
         names_add(&kinds, s->faults[i].kind);
+    double *w = xcalloc(s->nfaults * 2 + 1, sizeof *w);
     for (size_t k = 0; k < kinds.n; k++) {
-        /* Starts and ends of this kind's windows, sorted by start. */
+        /* This kind's windows as (start, end), sorted by start. */
         size_t n = 0;
-        double *w = xcalloc(s->nfaults * 2 + 1, sizeof *w);
         for (size_t i = 0; i < s->nfaults; i++) {
             if (strcmp(s->faults[i].kind, kinds.v[k]) != 0)
                 continue;
-            double a = s->faults[i].start_s, b = s->faults[i].end_s < 0 ? p->xmax_s : s->faults[i].end_s;
-            if (b - a < minw) {
-                a -= (minw - (b - a)) / 2;
-                b = a + minw;
-            }
-            w[2 * n] = a;
-            w[2 * n + 1] = b;
+            w[2 * n] = s->faults[i].start_s;
+            w[2 * n + 1] = s->faults[i].end_s < 0 ? p->xmax_s : s->faults[i].end_s;
             n++;
         }
         qsort(w, n, 2 * sizeof *w, cmp_double);
         const char *c = fault_colour(kinds.v[k]);
+        bool banded = false;
+        double last_line = -1e9;
         for (size_t i = 0; i < n;) {
             double a = w[2 * i], b = w[2 * i + 1];
-            for (i++; i < n && w[2 * i] <= b + minw; i++)
+            for (i++; i < n && w[2 * i] <= b; i++)
                 b = w[2 * i + 1] > b ? w[2 * i + 1] : b;
-            fprintf(p->gp,
-                    "set object %d rect from first %g, graph 0 to first %g, graph 1 %s "
-                    "fc rgb '%s' fs transparent solid %s noborder\n",
-                    obj++, a / p->unit, b / p->unit, front ? "front" : "behind", c,
-                    front ? "0.3" : "0.22");
+            if (b - a >= minw) {
+                banded = true;
+                fprintf(p->gp, "set object %d rect from first %g, graph 0 to first %g, graph 1 "
+                               "behind fc rgb '%s' fs transparent solid 0.25 noborder\n",
+                        obj++, a / p->unit, b / p->unit, c);
+            } else if (a - last_line >= minw / 2) {
+                last_line = a;
+                fprintf(p->gp, "set arrow from first %g, graph 0 to first %g, graph 1 nohead back "
+                               "lc rgb '#70%s' lw 1\n",
+                        a / p->unit, a / p->unit, c + 1);
+            }
         }
-        free(w);
+        if (banded)
+            fprintf(p->gp, "faultkeys = faultkeys . ', keyentry with boxes fc rgb \"%s\" "
+                           "fs transparent solid 0.35 noborder title \"fault: %s\"'\n",
+                    c, kinds.v[k]);
+        else
+            fprintf(p->gp, "faultkeys = faultkeys . ', keyentry with lines lc rgb \"%s\" lw 2 "
+                           "title \"fault: %s\"'\n",
+                    c, kinds.v[k]);
     }
-    fputs("faultkeys = ''\n", p->gp);
-    for (size_t k = 0; k < kinds.n; k++) {
-        fprintf(p->gp, "fault%zu = 'keyentry with boxes fc rgb \"%s\" fs transparent solid 0.35 "
-                       "noborder title ",
-                k, fault_colour(kinds.v[k]));
-        fprintf(p->gp, "\"fault: %s\"'\n", kinds.v[k]);
-        fprintf(p->gp, "faultkeys = faultkeys . ', ' . fault%zu\n", k);
-    }
+    free(w);
     names_free(&kinds);
 }
 
 /* Starts a figure: its output file and the common settings. */
-static void begin(plotter *p, const char *id, const char *title, const char *ylabel,
-                  bool bands_front)
+static void begin(plotter *p, const char *id, const char *title, const char *ylabel)
 {
     p->figs = xrealloc(p->figs, (p->nfigs + 1) * sizeof *p->figs);
     p->figs[p->nfigs++] = (figure){xstrdup(id), xstrdup(title), NULL};
     FILE *g = p->gp;
     fprintf(g, "set output '%s/%s.png'\nreset\n", p->dir, id);
-    fputs("set termoption noenhanced\nset datafile missing 'NaN'\n"
+    fputs("set termoption noenhanced\n"
           "set border 3\nset tics nomirror\nset grid ytics lc rgb '#dddddd'\n"
           "set key outside bottom center horizontal Left reverse samplen 2 spacing 1.1\n"
           "set lmargin 12\nset rmargin 4\n",
@@ -123,7 +127,7 @@ static void begin(plotter *p, const char *id, const char *title, const char *yla
     fputs("set ylabel ", g);
     gp_string(g, ylabel);
     fputs("\n", g);
-    fault_bands(p, bands_front);
+    fault_marks(p);
 }
 
 /* Writes id.dat: x, then the running sums of the chosen columns of
@@ -150,7 +154,7 @@ static void stacked(plotter *p, const char *id, const double *values, size_t str
         fclose(d);
     fputs("set yrange [0:*]\nplot ", p->gp);
     for (size_t c = ncols; c-- > 0;) {
-        fprintf(p->gp, "'%s' using 1:%zu with filledcurves x1 fc rgb '%s' fs transparent solid 0.8 title ", path,
+        fprintf(p->gp, "'%s' using 1:%zu with filledcurves x1 fc rgb '%s' fs transparent solid 0.75 title ", path,
                 c + 2, colours[c]);
         gp_string(p->gp, labels[c]);
         fputs(c ? ", " : "", p->gp);
@@ -193,7 +197,7 @@ static void plot_throughput(plotter *p)
         labels[k] = name;
         colours[k++] = outcome_colour(name);
     }
-    begin(p, "throughput", "Throughput by outcome", "operations per second", true);
+    begin(p, "throughput", "Throughput by outcome", "operations per second");
     stacked(p, "throughput", s->count, s->outcomes.n, cols, labels, colours, k, true);
     free(all);
     free(cols);
@@ -219,7 +223,7 @@ static void plot_threads(plotter *p)
         labels[k] = name;
         colours[k++] = state_colour(name);
     }
-    begin(p, "threads", "Thread states", "threads", true);
+    begin(p, "threads", "Thread states", "threads");
     stacked(p, "threads", s->threads, s->states.n, cols, labels, colours, k, false);
     free(all);
     free(cols);
@@ -244,12 +248,12 @@ static void plot_latency(plotter *p, size_t a, int nth)
     }
     if (d)
         fclose(d);
-    begin(p, id, title, "latency per operation (ms, log scale)", false);
+    begin(p, id, title, "latency per operation (ms, log scale)");
     fprintf(p->gp, "set logscale y\nset format y '%%g'\nplot "
-                   "'%s' using 1:5 with points pt 7 ps 0.5 lc rgb '#888888' title 'max', "
-                   "'%s' using 1:4 with lines lw 1.5 lc rgb '#d62728' title 'p99', "
-                   "'%s' using 1:3 with lines lw 1.5 lc rgb '#ff7f0e' title 'p90', "
-                   "'%s' using 1:2 with lines lw 2 lc rgb '#1f77b4' title 'p50' @faultkeys\n",
+                   "'%s' using 1:($5) with points pt 7 ps 0.5 lc rgb '#888888' title 'max', "
+                   "'%s' using 1:($4) with lines lw 1.5 lc rgb '#d62728' title 'p99', "
+                   "'%s' using 1:($3) with lines lw 1.5 lc rgb '#ff7f0e' title 'p90', "
+                   "'%s' using 1:($2) with lines lw 2 lc rgb '#1f77b4' title 'p50' @faultkeys\n",
             path, path, path, path);
     free(path);
     free(title);
