@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The ThreadSanitizer build runs short headless runs clean: the chaos
 # workload with 8 threads, then checked workloads whose recorder feeds a
-# checker as records arrive (bank) or re-checks the whole history (append).
+# checker as records arrive (bank) or re-checks the whole history (append);
+# the chaos and bank runs write the run report (its metrics thread samples
+# the workers and the recorder once a second).
 . "$(dirname "$0")/lib.sh"
 TSAN_BIN="$ROOT/build/tsan/melee"
 [ -x "$TSAN_BIN" ] || fail "$TSAN_BIN is not built (make tsan)"
 export TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1"
 tsan_run() { sanitized_run "$TSAN_BIN" 'WARNING: ThreadSanitizer' "$@"; }
 
-tsan_run chaos -t 8 -c ddl -D 10 -s 11
-tsan_run bank --workload bank -t 4 -D 4 -s 11 --history "$TMP/bank.jsonl"
+tsan_run chaos -t 8 -c ddl -D 10 -s 11 --report "$TMP/chaos-report"
+tsan_run bank --workload bank -t 4 -D 4 -s 11 --history "$TMP/bank.jsonl" --report "$TMP/bank-report"
 grep -qx 'checker bank: valid' "$TMP/bank.out" || fail "bank: verdict not valid"
 tsan_run append --workload append -t 4 -D 6 -s 11
 grep -qx 'checker append: valid' "$TMP/append.out" || fail "append: verdict not valid"

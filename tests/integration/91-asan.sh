@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The AddressSanitizer/UBSan build runs short headless runs clean: chaos,
 # and checked workloads (a fed checker, a whole-history one) with a
-# history file.
+# history file, the run report written at the end and rebuilt offline
+# from the run's directory and from the history alone.
 . "$(dirname "$0")/lib.sh"
 ASAN_BIN="$ROOT/build/asan/melee"
 [ -x "$ASAN_BIN" ] || fail "$ASAN_BIN is not built (make asan)"
@@ -9,7 +10,17 @@ export ASAN_OPTIONS="detect_leaks=1 exitcode=66" UBSAN_OPTIONS="print_stacktrace
 asan_run() { sanitized_run "$ASAN_BIN" 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$@"; }
 
 asan_run chaos -t 6 -c ddl -D 8 -s 12
-asan_run counter --workload counter -t 4 -D 4 -s 12 --history "$TMP/counter.jsonl"
+asan_run counter --workload counter -t 4 -D 4 -s 12 --history "$TMP/counter.jsonl" \
+    --report "$TMP/counter-report"
 grep -qx 'checker counter: valid' "$TMP/counter.out" || fail "counter: verdict not valid"
+[ -s "$TMP/counter-report/index.html" ] || fail "counter: no run report"
+for source in "$TMP/counter-report" "$TMP/counter.jsonl"; do
+    "$ASAN_BIN" report "$source" --out "$TMP/rebuilt" >/dev/null 2>"$TMP/report.err" ||
+        { cat "$TMP/report.err"; fail "melee report $source failed"; }
+    if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$TMP/report.err"; then
+        head -n 60 "$TMP/report.err"
+        fail "melee report $source: the sanitizer reported a problem"
+    fi
+done
 asan_run register --workload register -t 4 -D 4 -s 12
 grep -qx 'checker register: valid' "$TMP/register.out" || fail "register: verdict not valid"
