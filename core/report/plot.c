@@ -334,10 +334,9 @@ static char *run_gnuplot(const char *dir, const char *script)
             msg[n] = '\0';
             fclose(f);
         }
-        err = xasprintf(WIFEXITED(st) && WEXITSTATUS(st) == 127
-                            ? "cannot run gnuplot (install Debian's gnuplot-nox)%s%s"
-                            : "gnuplot failed: %s%s",
-                        "", msg);
+        err = WIFEXITED(st) && WEXITSTATUS(st) == 127
+                  ? xstrdup("cannot run gnuplot (install Debian's gnuplot-nox)")
+                  : xasprintf("gnuplot failed: %s", msg);
     }
     free(log);
     return err;

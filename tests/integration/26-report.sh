@@ -58,8 +58,18 @@ rm "$run/index.html"
 cmp -s <(sed 's/From the run in [^ ]*//' "$run/index.html") \
     <(sed 's/From the run in [^ ]*//' "$TMP/elsewhere/index.html") || fail "the two pages differ"
 
+note "a checked run with anomalies: the verdict and each anomaly's example"
+"$MELEE" --headless --workload counter --isolation read-committed --param counter_rmw=1 \
+    -t 4 -D 5 -s 7 --history "$TMP/h.jsonl" --report "$TMP/checked" >"$TMP/c.out" 2>&1
+expect_status 1 $? "a counter losing updates"
+grep -q '"check":{"checker":"counter"' "$TMP/checked/metrics.jsonl" || fail "no checker in the rows"
+grep -q 'class="verdict bad">invalid<' "$TMP/checked/index.html" || fail "the page lacks the invalid verdict"
+grep -q '<div class="finding"><p><b>[a-z-]*</b> × [0-9]' "$TMP/checked/index.html" ||
+    fail "the page lacks the anomalies"
+grep -A3 '<div class="finding"><p><b>[a-z-]*</b> ×' "$TMP/checked/index.html" | grep -q '<pre>.' ||
+    fail "an anomaly without its example"
+
 note "a history file alone, with nemesis records as fault windows"
-"$MELEE" --headless -w bank -D 3 -s 5 --history "$TMP/h.jsonl" >/dev/null 2>&1
 [ -s "$TMP/h.jsonl" ] || fail "no history recorded"
 first=$(head -n 1 "$TMP/h.jsonl" | grep -o '"time":[0-9]*' | cut -d: -f2)
 last=$(tail -n 1 "$TMP/h.jsonl" | grep -o '"time":[0-9]*' | cut -d: -f2)
