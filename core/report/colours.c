@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "../fault/kinds.h"
 #include "../util.h"
 
 typedef struct colour_row {
@@ -25,11 +26,9 @@ static const colour_row STATES[] = {
     {"starting", "#e7e7e7", 0},   {"stopped", "#7f7f7f", 0},
 };
 
-/* Fault bands (drawn translucent behind the data). */
-static const colour_row FAULTS[] = {
-    {"kill", "#e41a1c", 0},      {"pause", "#377eb8", 0},     {"partition", "#984ea3", 0},
-    {"latency", "#ff7f00", 0},   {"bandwidth", "#a65628", 0}, {"reset", "#f781bf", 0},
-    {"clock", "#4daf4a", 0},     {"cancel", "#7570b3", 0},    {"terminate", "#e7298a", 0},
+/* Fault marks of kinds that are not rows of the fault kinds table
+ * (core/fault/kinds.c holds each kind's colour). */
+static const colour_row OTHER_FAULTS[] = {
     {"server-crash", "#000000", 0},
 };
 
@@ -66,7 +65,13 @@ static int rank(const colour_row *t, size_t n, const char *name)
 
 const char *outcome_colour(const char *o) { return colour(OUTCOMES, ARRAY_LEN(OUTCOMES), o); }
 const char *state_colour(const char *s) { return colour(STATES, ARRAY_LEN(STATES), s); }
-const char *fault_colour(const char *k) { return colour(FAULTS, ARRAY_LEN(FAULTS), k); }
+const char *fault_colour(const char *k)
+{
+    int kind = fault_kind_find(k);
+    return kind >= 0 ? fault_kind_get((fault_kind)kind)->colour
+                     : colour(OTHER_FAULTS, ARRAY_LEN(OTHER_FAULTS), k);
+}
+
 int outcome_rank(const char *o) { return rank(OUTCOMES, ARRAY_LEN(OUTCOMES), o); }
 int state_rank(const char *s) { return rank(STATES, ARRAY_LEN(STATES), s); }
 

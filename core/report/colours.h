@@ -1,5 +1,5 @@
-/* colours.h - the report's colours: outcomes, thread states and fault
- * kinds, as tables (a new fault kind adds a row to FAULT_COLOURS). */
+/* colours.h - the report's colours: outcomes and thread states as tables
+ * here, fault kinds from the fault kinds table (core/fault/kinds.h). */
 #ifndef MELEE_COLOURS_H
 #define MELEE_COLOURS_H
 
