@@ -223,6 +223,8 @@ void metrics_start(metrics *m, run *r)
     m->prev = xcalloc(r->nactions ? r->nactions : 1, sizeof *m->prev);
     atomic_store(&m->stop, false);
     m->started = pthread_create(&m->thread, NULL, sampler, m) == 0;
+    if (m->started)
+        pthread_setname_np(m->thread, "melee-metrics");
 }
 
 void metrics_stop(metrics *m)
