@@ -48,6 +48,7 @@ struct metrics {
     _Atomic bool stop;
     action_prev *prev;
     double last_t;
+    uint64_t faulted;          /* the run's fault-explained errors at the last row */
     uint64_t scratch[HIST_BUCKETS];
 };
 
@@ -143,7 +144,7 @@ static void row_faults(run *r, json_object *row, double from, double to)
     size_t more = 0;
     pthread_mutex_lock(&r->faults.mu);
     for (size_t i = 0; i < r->faults.n; i++) {
-        const fault_snap *f = &r->faults.v[i];
+        const fault_snap *f = &r->faults.v[i].snap;
         if (f->start_s > to || (f->end_s >= 0 && f->end_s <= from))
             continue;
         if (json_object_array_length(arr) >= ROW_FAULTS_MAX) {
@@ -188,6 +189,11 @@ static void write_row(metrics *m, double t)
     for (size_t i = 0; i < m->r->nactions; i++)
         row_action(m, actions, i);
     json_object_object_add(row, "actions", actions);
+    /* Errors an injected fault explained (the actions count them as
+     * ignored too). */
+    uint64_t faulted = atomic_load(&m->r->faulted);
+    json_object_object_add(row, "fault", json_object_new_int64((int64_t)(faulted - m->faulted)));
+    m->faulted = faulted;
     json_object_object_add(row, "states", row_states(m->r));
     row_faults(m->r, row, m->last_t, t);
     row_check(m->r, row);

@@ -3,10 +3,12 @@
  * A thread of its own samples what the workers already publish (per-action
  * counters and cumulative latency histograms, thread states, the fault
  * list, the checker's verdict) and writes the differences since the last
- * row to DIR/metrics.jsonl:
+ * row to DIR/metrics.jsonl ("fault": the errors an injected fault
+ * explained, which the actions count as ignored too):
  *   {"t":3.0,"dt":1.0,"actions":{"read.point":{"ok":812,"ignored":0,...,
  *    "p50_us":90,"p90_us":130,"p99_us":300,"max_us":950}},
- *    "states":{"running":5,...},"faults":[{"kind","target","start_s","end_s"}],
+ *    "fault":3,"states":{"running":5,...},
+ *    "faults":[{"kind","target","start_s","end_s"}],
  *    "check":{"checker":"bank","verdict":"valid","history_ops":1200}}
  * Workers never wait on it. */
 #ifndef MELEE_METRICS_H

@@ -74,6 +74,8 @@ static long read_rows(const char *path, json_object ***rows, char **err)
 
 static void collect_names(series *s, json_object *row)
 {
+    if (json_object_object_get(row, "fault"))
+        names_add(&s->outcomes, "fault");
     json_object *acts = member(row, "actions", json_type_object);
     if (acts) {
         json_object_object_foreach(acts, name, a) {
@@ -94,6 +96,23 @@ static void collect_names(series *s, json_object *row)
             names_add(&s->states, st);
         }
     }
+}
+
+/* Moves the row's fault-explained errors out of "ignored", where the
+ * actions count them, into "fault". */
+static void fault_apart(series *s, size_t r, json_object *row)
+{
+    json_object *v = json_object_object_get(row, "fault");
+    long f = names_find(&s->outcomes, "fault"), ig = names_find(&s->outcomes, "ignored");
+    if (!v || f < 0)
+        return;
+    double n = json_object_get_double(v);
+    double *ignored = ig >= 0 ? &s->count[r * s->outcomes.n + (size_t)ig] : NULL;
+    if (ignored)
+        n = n < *ignored ? n : *ignored;
+    s->count[r * s->outcomes.n + (size_t)f] += n;
+    if (ignored)
+        *ignored -= n;
 }
 
 static void fill_row(series *s, size_t r, json_object *row)
@@ -123,6 +142,7 @@ static void fill_row(series *s, size_t r, json_object *row)
             }
         }
     }
+    fault_apart(s, r, row);
     json_object *states = member(row, "states", json_type_object);
     if (states) {
         json_object_object_foreach(states, st, v) {

@@ -39,7 +39,7 @@ static void metrics_rows_become_series(void **state)
     (void)state;
     char *path = write_temp(
         "{\"t\":1.0,\"dt\":1.0,\"actions\":{\"read.a\":{\"ok\":10,\"ignored\":2,\"skipped\":1,"
-        "\"p50_us\":1000,\"p90_us\":2000,\"p99_us\":3000,\"max_us\":4000}},"
+        "\"p50_us\":1000,\"p90_us\":2000,\"p99_us\":3000,\"max_us\":4000}},\"fault\":1,"
         "\"states\":{\"running\":3,\"idle\":1},\"faults\":[]}\n"
         "{\"t\":2.0,\"dt\":1.0,\"actions\":{\"read.b\":{\"ok\":5,\"unexpected\":1}},"
         "\"states\":{\"running\":4,\"idle\":0},"
@@ -52,7 +52,9 @@ static void metrics_rows_become_series(void **state)
     /* The 0.1 s tail joined the second row. */
     assert_int_equal(s.nrows, 2);
     assert_true(fabs(s.t[1] - 2.1) < 1e-9 && fabs(s.dt[1] - 1.1) < 1e-9);
-    assert_true(count_of(&s, 0, "ok") == 10 && count_of(&s, 0, "ignored") == 2);
+    /* The error a fault explained moved from ignored to fault. */
+    assert_true(count_of(&s, 0, "ok") == 10 && count_of(&s, 0, "ignored") == 1);
+    assert_true(count_of(&s, 0, "fault") == 1);
     assert_true(count_of(&s, 1, "ok") == 6 && count_of(&s, 1, "unexpected") == 1);
     long a = names_find(&s.actions, "read.a"), b = names_find(&s.actions, "read.b");
     assert_true(a >= 0 && b >= 0);
