@@ -54,9 +54,13 @@ static const char *op_from_json(json_object *rec, size_t position, hist_op *op)
         return "not a JSON object";
     op->index = json_object_object_get_ex(rec, "index", &v) ? json_object_get_int64(v)
                                                              : (int64_t)position;
-    if (!json_object_object_get_ex(rec, "process", &v) || !json_object_is_type(v, json_type_int))
-        return "no integer \"process\"";
-    op->process = json_object_get_int64(v);
+    if (json_object_object_get_ex(rec, "process", &v) && json_object_is_type(v, json_type_string) &&
+        strcmp(json_object_get_string(v), "nemesis") == 0)
+        op->process = HIST_NEMESIS;
+    else if (!json_object_is_type(v, json_type_int))
+        return "no integer \"process\" (nor \"nemesis\")";
+    else
+        op->process = json_object_get_int64(v);
     if (!json_object_object_get_ex(rec, "type", &v) ||
         hist_type_from_name(json_object_get_string(v)) < 0)
         return "\"type\" is not invoke, ok, fail or info";
@@ -184,7 +188,11 @@ int history_read(const char *path, history *h, char **err)
             rc = -1;
             break;
         }
-        if (!got_meta)
+        if (got_meta)
+            continue;
+        if (op.process == HIST_NEMESIS)
+            json_object_put(op.value);   /* a fault, not an operation */
+        else
             history_append(h, &op);
     }
     free(line);
@@ -242,9 +250,14 @@ void hist_writer_add(hist_writer *w, const hist_op *op)
     pthread_mutex_lock(&w->mu);
     const char *v = op->value ? json_object_to_json_string_ext(op->value, JSON_C_TO_STRING_PLAIN)
                               : "null";
-    fprintf(w->f, "{\"index\":%lld,\"process\":%lld,\"type\":\"%s\",\"f\":\"%s\",\"value\":%s,"
+    char process[24];
+    if (op->process == HIST_NEMESIS)
+        snprintf(process, sizeof process, "\"nemesis\"");
+    else
+        snprintf(process, sizeof process, "%lld", (long long)op->process);
+    fprintf(w->f, "{\"index\":%lld,\"process\":%s,\"type\":\"%s\",\"f\":\"%s\",\"value\":%s,"
                   "\"time\":%lld}\n",
-            (long long)op->index, (long long)op->process, hist_type_name(op->type), op->f, v,
+            (long long)op->index, process, hist_type_name(op->type), op->f, v,
             (long long)op->time);
     fflush(w->f);
     pthread_mutex_unlock(&w->mu);

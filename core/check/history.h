@@ -22,6 +22,12 @@ typedef enum hist_type {
     H_INFO   /* unknown */
 } hist_type;
 
+/* The process of fault records: written as "process":"nemesis" (Jepsen's
+ * convention), info records "start-KIND" and "stop-KIND" whose value says
+ * what was done to whom. history_read leaves them out: they are not
+ * operations for the checkers. */
+#define HIST_NEMESIS INT64_MIN
+
 typedef struct hist_op {
     int64_t index;
     int64_t process;

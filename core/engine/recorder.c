@@ -77,6 +77,19 @@ void recorder_add(recorder *rc, int64_t process, hist_type type, const char *f,
     pthread_mutex_unlock(&rc->mu);
 }
 
+void recorder_note_fault(recorder *rc, const char *f, const char *what)
+{
+    hist_op op = {.process = HIST_NEMESIS, .type = H_INFO, .value = json_object_new_string(what)};
+    snprintf(op.f, sizeof op.f, "%s", f);
+    pthread_mutex_lock(&rc->mu);
+    op.index = rc->next_index++;
+    op.time = (int64_t)now_ns();
+    if (rc->file)
+        hist_writer_add(rc->file, &op);
+    pthread_mutex_unlock(&rc->mu);
+    json_object_put(op.value);
+}
+
 /* Takes what workers recorded since the last drain: feeds it to the
  * stream and frees it, or moves it into rc->checked. */
 static void drain(recorder *rc)

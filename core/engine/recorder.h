@@ -32,6 +32,11 @@ void recorder_start(recorder *rc, double interval_s);
 void recorder_add(recorder *rc, int64_t process, hist_type type, const char *f,
                   json_object *value);
 
+/* Writes a fault record of the nemesis process (f "start-KIND" or
+ * "stop-KIND", an info record whose value is what): numbered and timed
+ * with the operations, in the file only, not given to the checker. */
+void recorder_note_fault(recorder *rc, const char *f, const char *what);
+
 /* Stops the background checker and runs the final check. */
 void recorder_finish(recorder *rc);
 

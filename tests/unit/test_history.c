@@ -162,6 +162,45 @@ static void meta_record_errors(void **state)
     expect_error(text, 1, "meta \"version\" is not a short string");
 }
 
+/* Fault records are written as Jepsen's nemesis process and left out
+ * when the file is read for the checkers. */
+static void nemesis_records_are_written_and_skipped(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/melee-hist-test.XXXXXX");
+    close(mkstemp(path));
+    char *err = NULL;
+    hist_writer *w = hist_writer_open(path, NULL, &err);
+    assert_non_null(w);
+    hist_op ops[3] = {
+        {.index = 0, .process = 1, .type = H_INVOKE, .f = "read", .time = 10},
+        {.index = 1, .process = HIST_NEMESIS, .type = H_INFO, .f = "start-kill", .time = 20,
+         .value = json_object_new_string("postmaster 4242")},
+        {.index = 2, .process = 1, .type = H_OK, .f = "read", .time = 30},
+    };
+    for (int i = 0; i < 3; i++)
+        hist_writer_add(w, &ops[i]);
+    hist_writer_close(w);
+    json_object_put(ops[1].value);
+    FILE *f = fopen(path, "r");
+    char line[256];
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_non_null(fgets(line, sizeof line, f));
+    fclose(f);
+    assert_contains(line, "\"process\":\"nemesis\",\"type\":\"info\",\"f\":\"start-kill\","
+                          "\"value\":\"postmaster 4242\"");
+    history h;
+    assert_int_equal(history_read(path, &h, &err), 0);
+    unlink(path);
+    assert_int_equal(h.n, 2);
+    assert_int_equal(h.ops[0].index, 0);
+    assert_int_equal(h.ops[1].index, 2);
+    history_free(&h);
+    /* Another process name is still an error. */
+    expect_error("{\"process\":\"chaos\",\"type\":\"info\",\"f\":\"x\"}\n", 1, "process");
+}
+
 static void good_file_with_blank_lines_and_crlf(void **state)
 {
     (void)state;
@@ -284,6 +323,7 @@ int main(void)
         cmocka_unit_test(writer_records_read_back),
         cmocka_unit_test(meta_record_read),
         cmocka_unit_test(meta_record_errors),
+        cmocka_unit_test(nemesis_records_are_written_and_skipped),
         cmocka_unit_test(good_file_with_blank_lines_and_crlf),
         cmocka_unit_test(bad_line_is_named),
         cmocka_unit_test(torn_last_line_is_skipped),
