@@ -14,6 +14,7 @@
 #include "check/check.h"
 #include "config/cli.h"
 #include "config/profile.h"
+#include "fault/nemesis_run.h"
 #include "server/embedded.h"
 #include "engine/engine.h"
 #include "report/report.h"
@@ -113,6 +114,43 @@ static void headless_loop(run *r)
         fputs("melee: interrupted, stopping\n", stderr);
 }
 
+/* Fills eo's settings with the profile's server settings and what the
+ * faults need. Returns the array to free after the start. */
+static embedded_setting *server_settings(const run_config *cfg, embedded_opts *eo)
+{
+    embedded_setting *own = xcalloc(cfg->nserver_settings + 1, sizeof *own);
+    for (size_t i = 0; i < cfg->nserver_settings; i++)
+        own[i] = (embedded_setting){cfg->server_settings[i].name, cfg->server_settings[i].value};
+    eo->settings = own;
+    eo->nsettings = cfg->nserver_settings;
+    embedded_setting *all = fault_run_server_opts(&cfg->nemesis, eo);
+    free(own);
+    return all;
+}
+
+/* Faults run when the profile or the flags name some, and in the console
+ * on the private server, where the operator may fire them by hand. */
+static bool wants_faults(const run_config *cfg, const embedded_pg *pg)
+{
+    return cfg->nemesis.cfg.schedule.nkinds > 0 || (pg && !cfg->headless);
+}
+
+/* Sets up the proxy and the nemesis. Returns NULL after saying why. */
+static fault_run *start_faults(run *r, const run_config *cfg, embedded_pg *pg,
+                               const char *conninfo)
+{
+    char *warn = NULL, *err = NULL;
+    fault_run *f = fault_run_new(r, &cfg->nemesis, pg, conninfo, cfg->seed, &warn, &err);
+    if (warn && cfg->nemesis.cfg.schedule.nkinds > 0)
+        fprintf(stderr, "melee: fault kinds left out: %s\n", warn);
+    free(warn);
+    if (!f) {
+        fprintf(stderr, "melee: %s\n", err ? err : "cannot set up the faults");
+        free(err);
+    }
+    return f;
+}
+
 /* Runs melee with a parsed config. Returns the exit status. */
 static int run_main(run_config *cfg, int argc, char **argv)
 {
@@ -128,7 +166,9 @@ static int run_main(run_config *cfg, int argc, char **argv)
     const char *conninfo = cfg->dsn && *cfg->dsn ? cfg->dsn : "";
     if (!*conninfo && !env_names_server()) {
         embedded_opts eo = {.keep = cfg->keep_server, .quiet = !cfg->headless};
+        embedded_setting *settings = server_settings(cfg, &eo);
         pg = embedded_start(&eo, &err);
+        free(settings);
         if (!pg) {
             fprintf(stderr, "melee: cannot start the private PostgreSQL server: %s\n", err);
             free(err);
@@ -137,9 +177,17 @@ static int run_main(run_config *cfg, int argc, char **argv)
         }
         conninfo = embedded_conninfo(pg);
     }
-    if (run_start(r, conninfo, &err) != 0) {
+    fault_run *faults = NULL;
+    if (wants_faults(cfg, pg) && !(faults = start_faults(r, cfg, pg, conninfo))) {
+        run_free(r);
+        if (pg)
+            embedded_stop(pg);
+        return 2;
+    }
+    if (run_start(r, conninfo, &err) != 0 || (faults && fault_run_start(faults, &err) != 0)) {
         fprintf(stderr, "melee: %s\n", err ? err : "cannot start the run");
         free(err);
+        fault_run_free(faults);
         run_free(r);
         if (pg)
             embedded_stop(pg);
@@ -158,8 +206,10 @@ static int run_main(run_config *cfg, int argc, char **argv)
         free(err);
         status = 2;
     }
+    fault_run_heal_and_stop(faults);   /* the final reads find a healed server */
     run_stop(r);
     run_join(r);
+    fault_run_free(faults);
     run_report(r, stdout, argc, argv);
     if (cfg->summary_path && *cfg->summary_path && run_write_summary(r, cfg->summary_path) != 0)
         fprintf(stderr, "melee: cannot write %s\n", cfg->summary_path);

@@ -87,6 +87,7 @@ void config_defaults(run_config *c)
     memcpy(c->limits, DEFAULT_LIMITS, sizeof c->limits);
     memcpy(c->minimums, DEFAULT_MINIMUMS, sizeof c->minimums);
     memcpy(c->list_weights, LIST_WEIGHTS, sizeof c->list_weights);
+    nemesis_opts_defaults(&c->nemesis);
     c->nflags = ARRAY_LEN(DEFAULT_FLAGS);
     c->flags = xcalloc(c->nflags, sizeof *c->flags);
     for (size_t i = 0; i < c->nflags; i++) {
@@ -196,6 +197,13 @@ void config_copy(run_config *dst, const run_config *src)
         dst->params[i].name = xstrdup(src->params[i].name);
         dst->params[i].value = src->params[i].value;
     }
+    nemesis_opts_copy(&dst->nemesis, &src->nemesis);
+    dst->server_settings = xcalloc(src->nserver_settings ? src->nserver_settings : 1,
+                                   sizeof *dst->server_settings);
+    for (size_t i = 0; i < src->nserver_settings; i++) {
+        dst->server_settings[i].name = xstrdup(src->server_settings[i].name);
+        dst->server_settings[i].value = xstrdup(src->server_settings[i].value);
+    }
 }
 
 void config_free(run_config *c)
@@ -223,6 +231,12 @@ void config_free(run_config *c)
     for (size_t i = 0; i < c->nparams; i++)
         free(c->params[i].name);
     free(c->params);
+    nemesis_opts_free(&c->nemesis);
+    for (size_t i = 0; i < c->nserver_settings; i++) {
+        free(c->server_settings[i].name);
+        free(c->server_settings[i].value);
+    }
+    free(c->server_settings);
     memset(c, 0, sizeof *c);
 }
 

@@ -12,6 +12,7 @@
 
 #include "../engine/catalog.h"
 #include "../engine/errclass.h"
+#include "../fault/nemesis_opts.h"
 
 typedef enum action_list {
     LIST_READ,
@@ -107,6 +108,12 @@ typedef struct param_setting {
 
 /* The most worker threads a run may have. */
 #define MAX_THREADS 1024
+/* A setting of the private server ("server: {settings: {NAME: VALUE}}"),
+ * passed as postgres -c NAME=VALUE. */
+typedef struct server_setting {
+    char *name;
+    char *value;
+} server_setting;
 
 typedef struct run_config {
     char *profile_path;      /* where it was loaded from, NULL for built-in */
@@ -139,6 +146,9 @@ typedef struct run_config {
     char *report_dir;         /* --report: metrics and the HTML run report */
     bool headless;
     bool keep_server;
+    nemesis_opts nemesis;     /* faults: profile "nemesis:", --nemesis* */
+    server_setting *server_settings;   /* profile "server: {settings: ...}" */
+    size_t nserver_settings;
 } run_config;
 
 /* Fills *c with the built-in defaults (default flags table included). */

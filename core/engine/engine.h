@@ -256,6 +256,32 @@ int run_fault_begin(run *r, const char *kind, const char *target, double grace_s
 /* Closes window id; its grace period starts now. */
 void run_fault_end(run *r, int id);
 
+struct nemesis;
+
+/* The nemesis's side of the windows: opens a window for a fault of kind
+ * with a grace period of RUN_FAULT_GRACE_S seconds after its end, and
+ * records it in the event tail and the history (a start-KIND info record
+ * of the process "nemesis"); what says what was done to whom. Returns its
+ * id. */
+#define RUN_FAULT_GRACE_S 5.0
+int run_fault_started(run *r, const char *kind, const char *what);
+
+/* Records that fault index healed: closes its window (its grace period
+ * starts), the event tail and a stop-KIND history record. */
+void run_fault_healed(run *r, int index, const char *what);
+
+/* Makes the workers connect with conninfo (through the fault proxy)
+ * while the run's own sessions keep run_start's. Call before run_start. */
+void run_set_worker_conninfo(run *r, const char *conninfo);
+
+/* Adds a note of the nemesis (a node command's output) to the event tail. */
+void run_fault_note(run *r, const char *text);
+
+/* Attaches the run's nemesis, for the console's fault panel and dialog
+ * (not owned); run_nemesis returns it, or NULL. */
+void run_attach_nemesis(run *r, struct nemesis *n);
+struct nemesis *run_nemesis(run *r);
+
 /* ---- results ---- */
 
 /* Prints the end-of-run report (per-action table, ignored errors grouped,

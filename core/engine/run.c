@@ -341,6 +341,7 @@ void run_free(run *r)
     if (r->log)
         fclose(r->log);
     free(r->conninfo);
+    free(r->worker_conninfo);
     free(r->target);
     free(r->server_version);
     free(r->fatal);

@@ -121,6 +121,7 @@ typedef struct fault_list {
 struct run {
     run_config cfg;
     char *conninfo;
+    char *worker_conninfo;         /* through the fault proxy, or NULL: conninfo */
     char *target;                  /* conninfo with the password masked */
     char *server_version;
     const workload_def *wl;        /* the workload the run was handed */
@@ -157,6 +158,7 @@ struct run {
     event_ring *events;
     findings *findings;
     fault_list faults;
+    _Atomic(struct nemesis *) nemesis;   /* the fault driver, NULL without one */
 
     pthread_mutex_t control_mu;    /* guards control */
     PGconn *control;

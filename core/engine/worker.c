@@ -99,7 +99,8 @@ static bool connect_give_up(void *arg)
 bool worker_connect(worker *w)
 {
     run *r = w->run;
-    w->conn = pg_connect_polling(r->conninfo, connect_give_up, w, CONNECT_TIMEOUT_S);
+    w->conn = pg_connect_polling(r->worker_conninfo ? r->worker_conninfo : r->conninfo,
+                                 connect_give_up, w, CONNECT_TIMEOUT_S);
     if (!w->conn || PQstatus(w->conn) != CONNECTION_OK) {
         free(w->connect_err);
         w->connect_err = xstrdup(w->conn ? PQerrorMessage(w->conn) : "connection attempt abandoned");
