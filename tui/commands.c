@@ -88,6 +88,7 @@ void cmd_move(console *c, int key)
     case M_TEXT: tv_scroll(&c->text, key_delta(key, c->text.page)); break;
     case M_WEIGHTS: weights_move(c, key_delta(key, c->wd.page)); break;
     case M_FLAGS: flags_move(c, key_delta(key, c->fd.page)); break;
+    case M_NEMESIS: nemesis_move(c, key_delta(key, FK_ROWS_PAGE)); break;
     default: break;
     }
 }

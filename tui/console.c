@@ -108,6 +108,7 @@ static void draw(console *c)
         case M_TEXT: draw_text_screen(&c->text); break;
         case M_WEIGHTS: weights_draw(c); break;
         case M_FLAGS: flags_draw(c); break;
+        case M_NEMESIS: nemesis_draw(c); break;
         case M_PROMPT: prompt_draw(c); break;
         case M_CONFIRM: confirm_draw(c); break;
         default: break;

@@ -40,6 +40,15 @@ void profile_free(profile_dlg *d);
 /* Takes in a finished BG_APPLY_FLAGS job. */
 void profile_on_applied(console *c, bg_job *j);
 
+/* The nemesis (core/fault/nemesis.h): fire a kind now, heal, suspend. */
+void nemesis_open(console *c, int key);
+void nemesis_draw(console *c);
+void nemesis_move(console *c, int delta);
+#define FK_ROWS_PAGE 9                             /* every kind fits on one page */
+void nemesis_fire_selected(console *c, int key);   /* Enter */
+void nemesis_heal_now(console *c, int key);        /* H */
+void nemesis_toggle_schedule(console *c, int key); /* s */
+
 /* Prompt and confirmation boxes (opened with ui_prompt / ui_confirm). */
 void prompt_draw(console *c);
 void prompt_edit_key(console *c, int key);

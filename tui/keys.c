@@ -67,7 +67,7 @@ static const char *label_group(const console *c)
     return c->evv.grouped ? "Ungroup" : "Group";
 }
 
-#define VIEWS (X_MAIN | X_HELP | X_TEXT | X_WEIGHTS | X_FLAGS)
+#define VIEWS (X_MAIN | X_HELP | X_TEXT | X_WEIGHTS | X_FLAGS | X_NEMESIS)
 
 static const key_entry KEYS[] = {
     /* Typing into a field comes first: it takes printable keys. */
@@ -119,6 +119,9 @@ static const key_entry KEYS[] = {
      "action weights (0 disables an action)", weights_open},
     {{'f', KEY_F(3)}, "f F3", X_MAIN, NULL, "Flags", NULL, 1, "server flags: show, set, reset",
      flags_open},
+    {{'n', KEY_F(6)}, "n F6", X_MAIN, NULL, "Nemesis", NULL, 2,
+     "faults: fire any kind now, heal everything, suspend or resume the schedule",
+     nemesis_open},
     {{'S', KEY_F(4)}, "S F4", X_MAIN, NULL, "Save", NULL, 4,
      "save the live settings as a YAML profile", profile_save_start},
     {{'L', KEY_F(5)}, "L F5", X_MAIN, NULL, "Load", NULL, 4,
@@ -148,6 +151,14 @@ static const key_entry KEYS[] = {
     {{'u'}, "u", X_FLAGS, NULL, "Reread", NULL, 4, "read every value from the server again",
      flags_reread},
 
+    /* The nemesis dialog. */
+    {{K_ENTERS}, "Enter", X_NEMESIS, NULL, "Fire", NULL, 1,
+     "fire the selected fault kind now, with the configured parameters and duration",
+     nemesis_fire_selected},
+    {{'H'}, "H", X_NEMESIS, NULL, "Heal", NULL, 1, "heal the active fault now", nemesis_heal_now},
+    {{'s'}, "s", X_NEMESIS, NULL, "Schedule", NULL, 2, "suspend or resume the schedule",
+     nemesis_toggle_schedule},
+
     /* Moving: every list and text view. */
     {{K_STEPS}, "Up Down j k", VIEWS, "Up/Down", NULL, NULL, 0,
      "move the selection or scroll by one line", cmd_move},
@@ -156,7 +167,7 @@ static const key_entry KEYS[] = {
 
     {{K_ESC, 'q', K_ENTERS}, "Esc q", X_HELP | X_TEXT, NULL, "Close", NULL, 1, "close this view",
      cmd_close},
-    {{K_ESC, 'q', KEY_F(10)}, "Esc q", X_WEIGHTS | X_FLAGS, NULL, "Close", NULL, 1,
+    {{K_ESC, 'q', KEY_F(10)}, "Esc q", X_WEIGHTS | X_FLAGS | X_NEMESIS, NULL, "Close", NULL, 1,
      "close the dialog", cmd_close},
     {{'q', KEY_F(10)}, "q F10", X_MAIN, NULL, "Quit", NULL, 1,
      "quit: stop the run, print the report (asks first)", cmd_quit},
@@ -310,6 +321,7 @@ static const help_section SECTIONS[] = {
     {X_CHECK, "Checker panel (invariant workloads)"},
     {X_WEIGHTS, "Weights dialog"},
     {X_FLAGS, "Flags dialog"},
+    {X_NEMESIS, "Nemesis dialog"},
     {X_TEXT, "Detail views"},
     {X_CONFIRM, "Questions"},
     {X_EDIT, "Typing a name, a path or a number"},

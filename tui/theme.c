@@ -41,7 +41,20 @@ static const role_style STYLES[R_COUNT] = {
     [R_STATUS_BAD] = {231, 124, A_BOLD,   COLOR_WHITE,  COLOR_RED,   A_BOLD,   A_REVERSE | A_BOLD},
     [R_BOX] =        {67,  -1,  A_NORMAL, COLOR_CYAN,   -1,          A_NORMAL, A_NORMAL},
     [R_FOCUS] =      {16,  117, A_BOLD,   COLOR_BLACK,  COLOR_CYAN,  A_BOLD,   A_REVERSE | A_BOLD},
+    [R_FAULT_RED] =  {203, -1,  A_BOLD,   COLOR_RED,    -1,          A_BOLD,   A_BOLD},
+    [R_FAULT_GREEN] = {114, -1, A_BOLD,   COLOR_GREEN,  -1,          A_BOLD,   A_BOLD},
+    [R_FAULT_YELLOW] = {221, -1, A_BOLD,  COLOR_YELLOW, -1,          A_BOLD,   A_BOLD},
+    [R_FAULT_BLUE] = {75,  -1,  A_BOLD,   COLOR_BLUE,   -1,          A_BOLD,   A_BOLD},
+    [R_FAULT_MAGENTA] = {176, -1, A_BOLD, COLOR_MAGENTA, -1,         A_BOLD,   A_BOLD},
+    [R_FAULT_CYAN] = {80,  -1,  A_BOLD,   COLOR_CYAN,   -1,          A_BOLD,   A_BOLD},
 };
+
+role theme_fault_role(int colour)
+{
+    static const role BY_COLOUR[] = {R_BOLD, R_FAULT_RED, R_FAULT_GREEN, R_FAULT_YELLOW,
+                                     R_FAULT_BLUE, R_FAULT_MAGENTA, R_FAULT_CYAN, R_BOLD};
+    return colour >= 0 && colour < 8 ? BY_COLOUR[colour] : R_BOLD;
+}
 
 static const glyphs UTF8_GLYPHS = {
     .utf8 = true,

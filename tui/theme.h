@@ -29,8 +29,17 @@ typedef enum role {
     R_STATUS_BAD, /* a transient error message */
     R_BOX,        /* dialog frames and panel rules */
     R_FOCUS,      /* the title of the panel that has the focus */
+    R_FAULT_RED,  /* fault kinds, in their colours (fault_kind_def.term_colour) */
+    R_FAULT_GREEN,
+    R_FAULT_YELLOW,
+    R_FAULT_BLUE,
+    R_FAULT_MAGENTA,
+    R_FAULT_CYAN,
     R_COUNT
 } role;
+
+/* Returns the role drawing a fault kind of curses colour colour (1-6). */
+role theme_fault_role(int colour);
 
 /* The glyph set in use: UTF-8 block elements or plain ASCII. Strings are
  * static; every glyph is one column wide. */

@@ -41,6 +41,7 @@ unsigned ui_context(const console *c)
     case M_FLAGS: return c->fd.edit.active ? X_EDIT : X_FLAGS;
     case M_PROMPT: return X_EDIT;
     case M_CONFIRM: return X_CONFIRM;
+    case M_NEMESIS: return X_NEMESIS;
     default: return X_MAIN;
     }
 }

@@ -26,6 +26,7 @@ typedef enum ui_mode {
     M_FLAGS,
     M_PROMPT,    /* asks for a name or a path */
     M_CONFIRM,   /* asks yes or no */
+    M_NEMESIS,   /* fire or heal faults, suspend the schedule */
     M_COUNT
 } ui_mode;
 
@@ -49,6 +50,7 @@ enum {
     X_FLAGS = 1u << 7,
     X_CONFIRM = 1u << 8,
     X_EDIT = 1u << 9,     /* typing into a field */
+    X_NEMESIS = 1u << 10,
 };
 
 typedef struct threads_view {
@@ -117,6 +119,10 @@ typedef struct confirm_dlg {
     confirm_fn done;
 } confirm_dlg;
 
+typedef struct nemesis_dlg {
+    int sel;                     /* the selected fault kind */
+} nemesis_dlg;
+
 typedef struct profile_dlg {
     char path[1024];             /* the file being saved or loaded */
     run_config loaded;           /* a loaded profile waiting for a flags answer */
@@ -155,6 +161,7 @@ struct console {
     prompt_dlg pd;
     confirm_dlg cd;
     profile_dlg pf;
+    nemesis_dlg nd;
     textview text;               /* the detail view */
     detail_kind detail;
     int detail_id;               /* worker id or anomaly index */
