@@ -132,7 +132,7 @@ static embedded_setting *server_settings(const run_config *cfg, embedded_opts *e
  * on the private server, where the operator may fire them by hand. */
 static bool wants_faults(const run_config *cfg, const embedded_pg *pg)
 {
-    return cfg->nemesis.cfg.schedule.nkinds > 0 || (pg && !cfg->headless);
+    return nemesis_opts_cfg(&cfg->nemesis).schedule.nkinds > 0 || (pg && !cfg->headless);
 }
 
 /* Sets up the proxy and the nemesis. Returns NULL after saying why. */
@@ -141,12 +141,15 @@ static fault_run *start_faults(run *r, const run_config *cfg, embedded_pg *pg,
 {
     char *warn = NULL, *err = NULL;
     fault_run *f = fault_run_new(r, &cfg->nemesis, pg, conninfo, cfg->seed, &warn, &err);
-    if (warn && cfg->nemesis.cfg.schedule.nkinds > 0)
+    if (warn)
         fprintf(stderr, "melee: fault kinds left out: %s\n", warn);
     free(warn);
     if (!f) {
         fprintf(stderr, "melee: %s\n", err ? err : "cannot set up the faults");
         free(err);
+    } else if (fault_run_proxy_port(f)) {
+        fprintf(stderr, "melee: workers connect through the fault proxy on 127.0.0.1:%d\n",
+                fault_run_proxy_port(f));
     }
     return f;
 }

@@ -87,7 +87,6 @@ void config_defaults(run_config *c)
     memcpy(c->limits, DEFAULT_LIMITS, sizeof c->limits);
     memcpy(c->minimums, DEFAULT_MINIMUMS, sizeof c->minimums);
     memcpy(c->list_weights, LIST_WEIGHTS, sizeof c->list_weights);
-    nemesis_opts_defaults(&c->nemesis);
     c->nflags = ARRAY_LEN(DEFAULT_FLAGS);
     c->flags = xcalloc(c->nflags, sizeof *c->flags);
     for (size_t i = 0; i < c->nflags; i++) {

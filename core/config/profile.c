@@ -187,6 +187,26 @@ static void keys_of(const char *path, sqlbuf *out)
 
 static int load_rows(loader *l, yaml_node_t *map, const char *path, run_config *c);
 
+/* A sequence of scalars as one text, joined by commas (caller frees);
+ * NULL when v is not such a sequence. */
+static char *ld_joined(loader *l, yaml_node_t *v)
+{
+    if (!v || v->type != YAML_SEQUENCE_NODE)
+        return NULL;
+    sqlbuf out = SQLBUF_INIT;
+    for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top; i++) {
+        const char *item = ld_scalar(ld_node(l, *i));
+        if (!item) {
+            sb_free(&out);
+            return NULL;
+        }
+        sb_printf(&out, "%s%s", out.len ? "," : "", item);
+    }
+    char *text = xstrdup(sb_str(&out));
+    sb_free(&out);
+    return text;
+}
+
 static int on_row_key(loader *l, yaml_node_t *k, yaml_node_t *v, run_config *c, void *arg)
 {
     const char *path = arg, *key = ld_scalar(k);
@@ -195,13 +215,15 @@ static int on_row_key(loader *l, yaml_node_t *k, yaml_node_t *v, run_config *c, 
     const setting *s = setting_find(path, key);
     const profile_section *sec = section_find(label);
     if (s) {
-        const char *text = ld_scalar(v);
+        char *list = s->type == SET_NAMES ? ld_joined(l, v) : NULL;
+        const char *text = list ? list : ld_scalar(v);
         char *err = NULL;
         if (!text)
             rc = ld_fail(l, v, "%s must be a value", label);
         else if (setting_parse(s, text, label, c, &err) != 0)
             rc = ld_fail(l, v, "%s", err ? err : label);
         free(err);
+        free(list);
     } else if (sec && sec->load) {
         rc = sec->load(l, v, c);
     } else if (sec) {

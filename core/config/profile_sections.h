@@ -28,6 +28,13 @@ void section_expected_save(sqlbuf *out, int indent, const run_config *c);
 int section_custom_load(struct loader *l, yaml_node_t *v, run_config *c);
 void section_custom_save(sqlbuf *out, int indent, const run_config *c);
 
+/* profile_faults.c: remote nodes of the nemesis, the private server's
+ * settings. */
+int section_nodes_load(struct loader *l, yaml_node_t *v, run_config *c);
+void section_nodes_save(sqlbuf *out, int indent, const run_config *c);
+int section_server_settings_load(struct loader *l, yaml_node_t *v, run_config *c);
+void section_server_settings_save(sqlbuf *out, int indent, const run_config *c);
+
 /* Reads a list of expected-error rules onto *out (shared by the top level
  * and custom actions); appends them as a section value. */
 int profile_rules_load(struct loader *l, yaml_node_t *seq, owned_rule **out, size_t *n);

@@ -13,7 +13,9 @@
 #include "../util.h"
 #include "../engine/workload.h"
 
-_Static_assert(sizeof(complexity) == sizeof(int) && sizeof(isolation) == sizeof(int),
+_Static_assert(sizeof(complexity) == sizeof(int) && sizeof(isolation) == sizeof(int) &&
+                   sizeof(schedule_order) == sizeof(int) && sizeof(fault_target) == sizeof(int) &&
+                   sizeof(fault_stream) == sizeof(int),
                "choices are stored as int");
 
 /* The installed workloads (chaos first). */
@@ -68,6 +70,52 @@ static const setting SETTINGS[] = {
     {.section = "output", .key = "report", .flag = "report", .arg = "DIR",
      .what = "report directory", .type = SET_TEXT, FIELD(report_dir),
      .help = "per-second metrics and an HTML report with plots in DIR"},
+    {.section = "nemesis", .key = "faults", .flag = "nemesis", .arg = "LIST",
+     .what = "fault kinds", .type = SET_NAMES, .name_at = fault_kind_at, FIELD(nemesis.faults),
+     .help = "faults the nemesis starts on a schedule (none: no schedule; the console's n "
+             "fires them by hand)"},
+    {.section = "nemesis", .key = "order", .what = "fault order", .type = SET_CHOICE,
+     .name_at = schedule_order_at, FIELD(nemesis.cfg.schedule.order), .def = "random",
+     .help = "the kinds drawn at random or taken in turn"},
+    {.section = "nemesis", .key = "interval", .flag = "nemesis-interval", .arg = "S",
+     .what = "fault interval", .type = SET_NUMBER, .min = 0.1, .max = 86400,
+     FIELD(nemesis.cfg.schedule.interval_s), .def = "10",
+     .help = "mean seconds from one heal to the next fault (drawn 0.5 to 1.5 times it)"},
+    {.section = "nemesis", .key = "duration", .flag = "nemesis-duration", .arg = "S",
+     .what = "fault duration", .type = SET_NUMBER, .min = 0.1, .max = 86400,
+     FIELD(nemesis.cfg.schedule.duration_s), .def = "5",
+     .help = "mean seconds a fault lasts before it heals"},
+    {.section = "nemesis", .key = "quiet", .flag = "nemesis-quiet", .arg = "S",
+     .what = "quiet start", .type = SET_NUMBER, .min = 0, .max = 86400,
+     FIELD(nemesis.cfg.schedule.quiet_s), .def = "5", .help = "no fault in the run's first seconds"},
+    {.section = "nemesis", .key = "recovery", .flag = "nemesis-recovery", .arg = "S",
+     .what = "recovery window", .type = SET_NUMBER, .min = 0, .max = 86400,
+     FIELD(nemesis.cfg.schedule.recovery_s), .def = "10",
+     .help = "no fault in the run's last seconds: everything healed before the final reads"},
+    {.section = "nemesis", .key = "target", .what = "fault target", .type = SET_CHOICE,
+     .name_at = fault_target_at, FIELD(nemesis.cfg.params.target), .def = "one",
+     .help = "terminate and cancel: one, some (half) or all worker backends"},
+    {.section = "nemesis", .key = "toxicity", .what = "toxicity", .type = SET_NUMBER, .min = 0,
+     .max = 1, FIELD(nemesis.cfg.params.toxicity), .def = "1",
+     .help = "network faults: the share of connections affected"},
+    {.section = "nemesis", .key = "command_timeout", .what = "node command timeout",
+     .type = SET_NUMBER, .min = 1, .max = 3600, FIELD(nemesis.command_timeout_s), .def = "30",
+     .help = "a node command still running after this many seconds is killed"},
+    {.section = "nemesis.latency", .key = "ms", .what = "latency", .type = SET_INT, .lo = 0,
+     .hi = 60000, FIELD(nemesis.cfg.params.latency_ms), .def = "200",
+     .help = "latency: milliseconds added to the data passed"},
+    {.section = "nemesis.latency", .key = "jitter_ms", .what = "jitter", .type = SET_INT, .lo = 0,
+     .hi = 60000, FIELD(nemesis.cfg.params.jitter_ms), .def = "50",
+     .help = "latency: plus or minus this much, drawn for each chunk"},
+    {.section = "nemesis.latency", .key = "direction", .what = "stream", .type = SET_CHOICE,
+     .name_at = fault_stream_at, FIELD(nemesis.cfg.params.stream), .def = "both",
+     .help = "latency and bandwidth: upstream (to the server), downstream or both"},
+    {.section = "nemesis.bandwidth", .key = "rate", .what = "bandwidth", .type = SET_INT, .lo = 1,
+     .hi = 1000000, FIELD(nemesis.cfg.params.rate_kbps), .def = "64",
+     .help = "bandwidth: KB/s per connection and stream"},
+    {.section = "nemesis.clock", .key = "offset_s", .what = "clock offset", .type = SET_NUMBER,
+     .min = -1e8, .max = 1e8, FIELD(nemesis.cfg.params.clock_offset_s), .def = "300",
+     .help = "clock: seconds the private server's clock moves (libfaketime)"},
     {.flag = "headless", .what = "headless", .type = SET_SWITCH, FIELD(headless),
      .help = "no console: progress on stderr, report on stdout"},
     {.flag = "keep-server", .what = "keep-server", .type = SET_SWITCH, FIELD(keep_server),
@@ -101,6 +149,20 @@ static const profile_section SECTIONS[] = {
      .comment = "Actions added without recompiling: SQL with typed {{placeholders}} (int, text, "
                 "choice, bool, table); send: params, prepared or literals.",
      .load = section_custom_load, .save = section_custom_save},
+    {.path = "nemesis",
+     .comment = "Faults on a schedule: kill, pause, terminate, cancel, partition, latency, "
+                "bandwidth, reset, clock (see README)."},
+    {.path = "nemesis.latency"},
+    {.path = "nemesis.bandwidth"},
+    {.path = "nemesis.clock"},
+    {.path = "nemesis.nodes",
+     .comment = "Remote nodes: argv command templates (kill, start, pause, resume, partition, "
+                "heal) run without a shell; {name} and {host} are replaced.",
+     .load = section_nodes_load, .save = section_nodes_save},
+    {.path = "server"},
+    {.path = "server.settings",
+     .comment = "The private server's settings, passed as postgres -c NAME=VALUE.",
+     .load = section_server_settings_load, .save = section_server_settings_save},
     {.path = "output"},
 };
 
@@ -193,12 +255,48 @@ void setting_allowed(const setting *s, sqlbuf *out)
             sb_printf(out, "%s%s", i ? " | " : "", name);
         break;
     }
+    case SET_NAMES: {
+        const char *name;
+        sb_add(out, "a list of ");
+        for (size_t i = 0; (name = s->name_at(i)) != NULL; i++)
+            sb_printf(out, "%s%s", i ? " | " : "", name);
+        break;
+    }
     case SET_SWITCH: sb_add(out, "true | false"); break;
     case SET_TEXT: break;
     }
 }
 
 static int refuse(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Checks each name of text (separated by commas or spaces) and stores
+ * them joined by commas; "" stores NULL. Returns 0, or -1 with *err. */
+static int parse_names(const setting *s, const char *text, const char *label, run_config *c,
+                       char **err)
+{
+    sqlbuf joined = SQLBUF_INIT;
+    char *copy = xstrdup(text), *save = NULL;
+    int rc = 0;
+    for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+        if (name_index(s, tok) < 0) {
+            sqlbuf a = SQLBUF_INIT;
+            setting_allowed(s, &a);
+            rc = refuse(err, "%s must be %s, not '%s'", label, sb_str(&a), tok);
+            sb_free(&a);
+            break;
+        }
+        sb_printf(&joined, "%s%s", joined.len ? "," : "", tok);
+    }
+    free(copy);
+    if (rc == 0) {
+        char **p = field(s, c);
+        free(*p);
+        *p = joined.len ? xstrdup(sb_str(&joined)) : NULL;
+    }
+    sb_free(&joined);
+    return rc;
+}
+
 
 static int refuse(char **err, const char *fmt, ...)
 {
@@ -266,6 +364,10 @@ int setting_parse(const setting *s, const char *text, const char *label, run_con
         *p = *text ? xstrdup(text) : NULL;
         break;
     }
+    case SET_NAMES:
+        if (parse_names(s, text, label, c, err) != 0)
+            return -1;
+        break;
     case SET_SWITCH:
         if (strcmp(text, "true") != 0 && strcmp(text, "false") != 0)
             return refuse(err, "%s must be true or false, not '%s'", label, text);
@@ -296,6 +398,14 @@ bool setting_format(const setting *s, const run_config *c, sqlbuf *out)
     }
     case SET_TEXT: yt_quoted(out, *(char *const *)field(s, c)); break;
     case SET_SWITCH: sb_add(out, *(const bool *)field(s, c) ? "true" : "false"); break;
+    case SET_NAMES: {
+        const char *v = *(char *const *)field(s, c);
+        sb_addc(out, '[');
+        for (const char *p = v ? v : ""; *p; p++)
+            sb_add(out, *p == ',' ? ", " : (char[]){*p, 0});
+        sb_addc(out, ']');
+        break;
+    }
     }
     return true;
 }
@@ -329,13 +439,13 @@ int settings_check(const run_config *c, char **err)
         const setting *s = &SETTINGS[i];
         if (s->type == SET_TEXT || s->type == SET_SWITCH || !is_set(s, c))
             continue;
-        if (s->type == SET_NAME && !*(char *const *)field(s, c))
+        if ((s->type == SET_NAME || s->type == SET_NAMES) && !*(char *const *)field(s, c))
             continue; /* not given: the default */
         /* The value as a profile would say it, read back by the one parser. */
         sqlbuf text = SQLBUF_INIT;
         if (s->type == SET_CHOICE && !s->name_at((size_t)*(const int *)field(s, c)))
             sb_printf(&text, "%d", *(const int *)field(s, c));
-        else if (s->type == SET_NAME)
+        else if (s->type == SET_NAME || s->type == SET_NAMES)
             sb_add(&text, *(char *const *)field(s, c));
         else
             setting_format(s, c, &text);

@@ -32,6 +32,8 @@ typedef enum setting_type {
     SET_NAME,    /* one of name_at's names; stored as an owned string */
     SET_TEXT,    /* any text; stored as an owned string, "" stored as NULL */
     SET_SWITCH,  /* true or false; a flag without argument sets it */
+    SET_NAMES,   /* some of name_at's names: a profile's list or "a,b"; stored as owned
+                  * text, the names joined by commas */
 } setting_type;
 
 typedef struct setting {

@@ -259,12 +259,14 @@ void run_fault_end(run *r, int id);
 struct nemesis;
 
 /* The nemesis's side of the windows: opens a window for a fault of kind
- * with a grace period of RUN_FAULT_GRACE_S seconds after its end, and
- * records it in the event tail and the history (a start-KIND info record
- * of the process "nemesis"); what says what was done to whom. Returns its
- * id. */
+ * just before it acts (errors from now on may be its doing), with a grace
+ * period of RUN_FAULT_GRACE_S seconds after its end. Returns its id. */
 #define RUN_FAULT_GRACE_S 5.0
-int run_fault_started(run *r, const char *kind, const char *what);
+int run_fault_started(run *r, const char *kind);
+
+/* Records what fault index did to whom: its target, the event tail and
+ * the history (a start-KIND info record of the process "nemesis"). */
+void run_fault_acted(run *r, int index, const char *what);
 
 /* Records that fault index healed: closes its window (its grace period
  * starts), the event tail and a stop-KIND history record. */

@@ -21,21 +21,40 @@ static void fault_record_step(run *r, const char *step, const char *kind, const 
         recorder_note_fault(r->rec, f, what);
 }
 
-int run_fault_started(run *r, const char *kind, const char *what)
+int run_fault_started(run *r, const char *kind)
 {
-    fault_record_step(r, "start", kind, what);
-    return run_fault_begin(r, kind, what, RUN_FAULT_GRACE_S);
+    return run_fault_begin(r, kind, "starting", RUN_FAULT_GRACE_S);
+}
+
+/* Copies fault id's kind into kind (cap bytes) and, when target is not
+ * NULL, sets its target. Returns false for an unknown id. */
+static bool fault_touch(run *r, int id, const char *target, char *kind, size_t cap)
+{
+    fault_list *f = &r->faults;
+    bool found = false;
+    pthread_mutex_lock(&f->mu);
+    if (id >= 0 && (size_t)id < f->n) {
+        fault_snap *s = &f->v[id].snap;
+        if (target)
+            snprintf(s->target, sizeof s->target, "%s", target);
+        snprintf(kind, cap, "%s", s->kind);
+        found = true;
+    }
+    pthread_mutex_unlock(&f->mu);
+    return found;
+}
+
+void run_fault_acted(run *r, int index, const char *what)
+{
+    char kind[32];
+    if (fault_touch(r, index, what, kind, sizeof kind))
+        fault_record_step(r, "start", kind, what);
 }
 
 void run_fault_healed(run *r, int index, const char *what)
 {
-    fault_list *f = &r->faults;
-    char kind[sizeof f->v->snap.kind] = "";
-    pthread_mutex_lock(&f->mu);
-    if (index >= 0 && (size_t)index < f->n)
-        snprintf(kind, sizeof kind, "%s", f->v[index].snap.kind);
-    pthread_mutex_unlock(&f->mu);
-    if (!*kind)
+    char kind[32];
+    if (!fault_touch(r, index, NULL, kind, sizeof kind))
         return;
     run_fault_end(r, index);
     fault_record_step(r, "stop", kind, what);

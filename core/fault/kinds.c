@@ -14,7 +14,7 @@
 #include "../util.h"
 
 const fault_params FAULT_PARAMS_DEFAULT = {
-    .latency_ms = 200, .jitter_ms = 50, .rate_kbps = 64, .stream = STREAM_BOTH,
+    .latency_ms = 200, .jitter_ms = 50, .rate_kbps = 64, .stream = FS_BOTH,
     .toxicity = 1.0, .clock_offset_s = 300, .target = TARGET_ONE,
 };
 
@@ -125,6 +125,11 @@ static const char *const TARGET_LIMITS[] = {
 static const char *const TARGET_NAMES[] = {[TARGET_ONE] = "one", [TARGET_SOME] = "some",
                                            [TARGET_ALL] = "all"};
 
+const char *fault_target_at(size_t i)
+{
+    return i < ARRAY_LEN(TARGET_NAMES) ? TARGET_NAMES[i] : NULL;
+}
+
 bool fault_target_parse(const char *s, fault_target *out)
 {
     for (size_t i = 0; i < ARRAY_LEN(TARGET_NAMES); i++)
@@ -186,9 +191,22 @@ static int cancel_start(const fault_env *env, const fault_params *p, char *what,
 
 /* ---- the network, through the proxy ---- */
 
-static const char *stream_name(proxy_stream s)
+static const char *const STREAM_NAMES[FS_COUNT] = {"both", "upstream", "downstream"};
+static const unsigned STREAM_BITS[FS_COUNT] = {STREAM_BOTH, STREAM_UPSTREAM, STREAM_DOWNSTREAM};
+
+const char *fault_stream_at(size_t i)
 {
-    return s == STREAM_UPSTREAM ? "upstream" : s == STREAM_DOWNSTREAM ? "downstream" : "both";
+    return i < FS_COUNT ? STREAM_NAMES[i] : NULL;
+}
+
+static const char *stream_name(fault_stream s)
+{
+    return fault_stream_at(s) ? fault_stream_at(s) : "both";
+}
+
+static unsigned stream_bits(fault_stream s)
+{
+    return s < FS_COUNT ? STREAM_BITS[s] : STREAM_BOTH;
 }
 
 static int partition_start(const fault_env *env, const fault_params *p, char *what, size_t cap)
@@ -215,7 +233,7 @@ static int network_heal(const fault_env *env, const fault_params *p, char *what,
 static int latency_start(const fault_env *env, const fault_params *p, char *what, size_t cap)
 {
     proxy_toxics t = {.latency_ms = p->latency_ms, .jitter_ms = p->jitter_ms,
-                      .latency_streams = p->stream, .toxicity = p->toxicity};
+                      .latency_streams = stream_bits(p->stream), .toxicity = p->toxicity};
     proxy_set_toxics(env->proxy, &t);
     snprintf(what, cap, "latency %d ms, jitter %d ms, %s", p->latency_ms, p->jitter_ms,
              stream_name(p->stream));
@@ -224,7 +242,7 @@ static int latency_start(const fault_env *env, const fault_params *p, char *what
 
 static int bandwidth_start(const fault_env *env, const fault_params *p, char *what, size_t cap)
 {
-    proxy_toxics t = {.rate_kbps = p->rate_kbps, .rate_streams = p->stream,
+    proxy_toxics t = {.rate_kbps = p->rate_kbps, .rate_streams = stream_bits(p->stream),
                       .toxicity = p->toxicity};
     proxy_set_toxics(env->proxy, &t);
     snprintf(what, cap, "rate %d KB/s, %s", p->rate_kbps, stream_name(p->stream));
@@ -293,6 +311,11 @@ static const fault_kind_def KINDS[FK_COUNT] = {
 const fault_kind_def *fault_kind_get(fault_kind k)
 {
     return &KINDS[k < FK_COUNT ? k : 0];
+}
+
+const char *fault_kind_at(size_t i)
+{
+    return i < FK_COUNT ? KINDS[i].name : NULL;
 }
 
 int fault_kind_find(const char *s)

@@ -39,11 +39,25 @@ typedef enum fault_target {
     TARGET_ALL,
 } fault_target;
 
+/* The streams latency and bandwidth act on (toxiproxy's names). */
+typedef enum fault_stream {
+    FS_BOTH,
+    FS_UPSTREAM,              /* client to server */
+    FS_DOWNSTREAM,            /* server to client */
+    FS_COUNT
+} fault_stream;
+
+/* Returns the i-th name of a table ("both", "upstream"...; "one", "some",
+ * "all"; the kinds), NULL past the end: for the settings table. */
+const char *fault_stream_at(size_t i);
+const char *fault_target_at(size_t i);
+const char *fault_kind_at(size_t i);
+
 /* Parameters of every kind (toxiproxy's names for the network ones). */
 typedef struct fault_params {
     int latency_ms, jitter_ms;        /* latency */
     int rate_kbps;                    /* bandwidth, KB/s */
-    proxy_stream stream;              /* latency and bandwidth */
+    fault_stream stream;              /* latency and bandwidth */
     double toxicity;                  /* share of connections, 0: all */
     double clock_offset_s;            /* clock */
     fault_target target;              /* terminate, cancel */

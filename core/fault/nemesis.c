@@ -139,6 +139,8 @@ static void start_fault(nemesis *n, fault_kind k, const fault_params *p, double 
     const fault_kind_def *d = fault_kind_get(k);
     char what[256] = "";
     double t = elapsed(n);
+    if (n->usable[k] && n->hooks.starting)
+        n->hooks.starting(n->hooks.arg, k, t);
     int rc = n->usable[k] ? d->start(&n->env, p, what, sizeof what) : -1;
     if (!n->usable[k])
         snprintf(what, sizeof what, "%s", fault_kind_unavailable(k, &n->env));

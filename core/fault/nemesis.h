@@ -24,8 +24,11 @@ typedef struct nemesis_cfg {
 
 /* How the run hears of faults; every hook is optional and is called on
  * the nemesis thread (or the thread calling nemesis_stop), never under a
- * lock of the nemesis. t is seconds since nemesis_start's origin. */
+ * lock of the nemesis. t is seconds since nemesis_start's origin. Each
+ * fault gets starting, then started and healed, or failed: errors from
+ * the moment it starts acting are its doing. */
 typedef struct nemesis_hooks {
+    void (*starting)(void *arg, fault_kind k, double t);   /* before it acts */
     void (*started)(void *arg, fault_kind k, const char *what, double t);
     void (*healed)(void *arg, fault_kind k, const char *what, double t);
     void (*failed)(void *arg, fault_kind k, const char *why, double t);

@@ -19,23 +19,39 @@ struct fault_run {
     size_t nnodes;
     char *conninfo;
     int active;               /* index of the active fault in the run's list */
+    bool say;                 /* headless: each fault on stderr too */
 };
 
+/* Prints a fault's step on stderr in headless runs. */
+static void say(const fault_run *fr, const char *step, fault_kind k, const char *what)
+{
+    if (fr->say)
+        fprintf(stderr, "nemesis: %s-%s: %s\n", step, fault_kind_get(k)->name, what);
+}
+
 /* ---- hooks: called on the nemesis thread ---- */
+
+static void on_starting(void *arg, fault_kind k, double t)
+{
+    (void)t;
+    fault_run *fr = arg;
+    fr->active = run_fault_started(fr->r, fault_kind_get(k)->name);
+}
 
 static void on_started(void *arg, fault_kind k, const char *what, double t)
 {
     (void)t;
     fault_run *fr = arg;
-    fr->active = run_fault_started(fr->r, fault_kind_get(k)->name, what);
+    run_fault_acted(fr->r, fr->active, what);
+    say(fr, "start", k, what);
 }
 
 static void on_healed(void *arg, fault_kind k, const char *what, double t)
 {
-    (void)k;
     (void)t;
     fault_run *fr = arg;
     run_fault_healed(fr->r, fr->active, what);
+    say(fr, "stop", k, what);
     fr->active = -1;
 }
 
@@ -45,6 +61,10 @@ static void on_failed(void *arg, fault_kind k, const char *why, double t)
     fault_run *fr = arg;
     char *msg = xasprintf("%s failed: %s", fault_kind_get(k)->name, why);
     run_fault_note(fr->r, msg);
+    say(fr, "fail", k, why);
+    if (fr->active >= 0)
+        run_fault_healed(fr->r, fr->active, msg);
+    fr->active = -1;
     free(msg);
 }
 
@@ -129,6 +149,7 @@ fault_run *fault_run_new(run *r, const nemesis_opts *o, embedded_pg *pg, const c
     fault_run *fr = xcalloc(1, sizeof *fr);
     fr->r = r;
     fr->active = -1;
+    fr->say = run_get_config(r)->headless;
     fr->conninfo = xstrdup(conninfo);
     if (nemesis_opts_need_proxy(o)) {
         char *host = NULL;
@@ -154,11 +175,12 @@ fault_run *fault_run_new(run *r, const nemesis_opts *o, embedded_pg *pg, const c
     nemesis_opts_copy(&copy, o);
     fr->nodes = copy.nodes;
     fr->nnodes = copy.nnodes;
+    copy.cfg = nemesis_opts_cfg(o);
     copy.cfg.schedule.run_s = run_get_config(r)->duration_s;
     fault_env env = {.pg = pg, .proxy = fr->proxy, .conninfo = fr->conninfo,
                      .nodes = fr->nodes, .nnodes = fr->nnodes,
                      .command_timeout_s = o->command_timeout_s};
-    nemesis_hooks h = {.started = on_started, .healed = on_healed, .failed = on_failed,
+    nemesis_hooks h = {.starting = on_starting, .started = on_started, .healed = on_healed, .failed = on_failed,
                        .note = on_note, .arg = fr};
     fr->nem = nemesis_new(&copy.cfg, &env, seed, &h, warn, err);
     if (!fr->nem) {
@@ -167,6 +189,11 @@ fault_run *fault_run_new(run *r, const nemesis_opts *o, embedded_pg *pg, const c
     }
     run_attach_nemesis(r, fr->nem);
     return fr;
+}
+
+int fault_run_proxy_port(const fault_run *fr)
+{
+    return fr && fr->proxy ? proxy_port(fr->proxy) : 0;
 }
 
 int fault_run_start(fault_run *fr, char **err)

@@ -28,6 +28,10 @@ embedded_setting *fault_run_server_opts(const nemesis_opts *o, embedded_opts *eo
 fault_run *fault_run_new(run *r, const nemesis_opts *o, embedded_pg *pg, const char *conninfo,
                          uint64_t seed, char **warn, char **err);
 
+/* Returns the loopback port of the proxy the workers go through, or 0
+ * when there is none. */
+int fault_run_proxy_port(const fault_run *fr);
+
 /* Starts the schedule (after run_start). Returns 0, or -1 with *err set. */
 int fault_run_start(fault_run *fr, char **err);
 

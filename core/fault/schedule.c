@@ -4,6 +4,12 @@
 
 #include <string.h>
 
+const char *schedule_order_at(size_t i)
+{
+    static const char *const NAMES[] = {[ORDER_RANDOM] = "random", [ORDER_CYCLE] = "cycle"};
+    return i < sizeof NAMES / sizeof NAMES[0] ? NAMES[i] : NULL;
+}
+
 static double stagger(rng_t *r, double mean)
 {
     if (mean <= 0)

@@ -30,6 +30,9 @@ typedef struct schedule_cfg {
     double run_s;             /* the run's duration, 0: until stopped */
 } schedule_cfg;
 
+/* Returns the i-th order's name ("random", "cycle"), NULL past the end. */
+const char *schedule_order_at(size_t i);
+
 /* One planned fault. */
 typedef struct planned_fault {
     int kind;
