@@ -3,9 +3,10 @@
 # xterm on a virtual X display (Xvfb) shows; tmux types the keys and tells
 # when the screen is ready, ImageMagick's import grabs the xterm window.
 #   tests/screenshots.sh MELEE "PACKAGES"      (make screenshots)
-# Writes screenshots/main.png, weights.png, flags.png, error-detail.png
-# and small-80x24.png; then report.png, the run report of a minute of DML
-# with cancels and terminations, as headless Chromium shows it.
+# Writes screenshots/main.png, weights.png, flags.png, error-detail.png,
+# small-80x24.png and faults.png (the nemesis dialog during a pause); then
+# report.png, the run report of a minute of DML with cancels and
+# terminations, as headless Chromium shows it.
 set -u
 melee=${1:-build/melee}
 packages=${2:-xvfb xterm imagemagick fonts-dejavu-core chromium}
@@ -219,6 +220,28 @@ sleep 10
 wait_for small 'ops/s ([3-9][0-9]|[0-9]{3,}) ' 60 || exit 1
 shot small small-80x24.png
 finish small
+
+# ---- faults: bank under the nemesis, shot while a pause is active ----
+cat >"$work/faults.yaml" <<'EOF'
+run:
+  workload: bank
+  threads: 6
+nemesis:
+  faults: [kill, partition, pause]
+  order: cycle
+  quiet: 3
+  interval: 4
+  duration: 6
+EOF
+open faults 150 44 11 -p "$work/faults.yaml" -s 4244
+wait_for faults ' ID ' 60 || exit 1
+wait_for faults 'pause +postmaster' 120 || exit 1
+tm send-keys -t faults n
+wait_for faults 'active: pause' 5 || exit 1
+tm send-keys -t faults Down Down Down Down
+shot faults faults.png
+tm send-keys -t faults Escape
+finish faults
 
 # ---- the run report: a minute of DML with a few cancels and terminations ----
 . "$root/tests/chromium.sh"
