@@ -3,7 +3,8 @@
 # workload with 8 threads, then checked workloads whose recorder feeds a
 # checker as records arrive (bank) or re-checks the whole history (append);
 # the chaos and bank runs write the run report (its metrics thread samples
-# the workers and the recorder once a second).
+# the workers and the recorder once a second); and bank under the nemesis
+# (kill, pause, partition, latency).
 . "$(dirname "$0")/lib.sh"
 TSAN_BIN="$ROOT/build/tsan/melee"
 [ -x "$TSAN_BIN" ] || fail "$TSAN_BIN is not built (make tsan)"
@@ -15,3 +16,6 @@ tsan_run bank --workload bank -t 4 -D 4 -s 11 --history "$TMP/bank.jsonl" --repo
 grep -qx 'checker bank: valid' "$TMP/bank.out" || fail "bank: verdict not valid"
 tsan_run append --workload append -t 4 -D 6 -s 11
 grep -qx 'checker append: valid' "$TMP/append.out" || fail "append: verdict not valid"
+tsan_run faults --workload bank -t 4 -D 12 -s 11 --nemesis kill,pause,partition,latency \
+    --nemesis-interval 1 --nemesis-duration 1 --nemesis-quiet 1 --nemesis-recovery 3
+grep -qx 'checker bank: valid' "$TMP/faults.out" || fail "faults: verdict not valid"

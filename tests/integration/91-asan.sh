@@ -2,7 +2,8 @@
 # The AddressSanitizer/UBSan build runs short headless runs clean: chaos,
 # and checked workloads (a fed checker, a whole-history one) with a
 # history file, the run report written at the end and rebuilt offline
-# from the run's directory and from the history alone.
+# from the run's directory and from the history alone, and bank under the
+# nemesis.
 . "$(dirname "$0")/lib.sh"
 ASAN_BIN="$ROOT/build/asan/melee"
 [ -x "$ASAN_BIN" ] || fail "$ASAN_BIN is not built (make asan)"
@@ -24,3 +25,6 @@ for source in "$TMP/counter-report" "$TMP/counter.jsonl"; do
 done
 asan_run register --workload register -t 4 -D 4 -s 12
 grep -qx 'checker register: valid' "$TMP/register.out" || fail "register: verdict not valid"
+asan_run faults --workload bank -t 4 -D 12 -s 11 --nemesis kill,pause,partition,latency \
+    --nemesis-interval 1 --nemesis-duration 1 --nemesis-quiet 1 --nemesis-recovery 3
+grep -qx 'checker bank: valid' "$TMP/faults.out" || fail "faults: verdict not valid"
