@@ -175,13 +175,14 @@ fault_run *fault_run_new(run *r, const nemesis_opts *o, embedded_pg *pg, const c
     nemesis_opts_copy(&copy, o);
     fr->nodes = copy.nodes;
     fr->nnodes = copy.nnodes;
-    copy.cfg = nemesis_opts_cfg(o);
+    free(copy.faults);
+    copy.cfg = nemesis_opts_cfg(o);   /* with its kinds */
     copy.cfg.schedule.run_s = run_get_config(r)->duration_s;
     fault_env env = {.pg = pg, .proxy = fr->proxy, .conninfo = fr->conninfo,
                      .nodes = fr->nodes, .nnodes = fr->nnodes,
                      .command_timeout_s = o->command_timeout_s};
-    nemesis_hooks h = {.starting = on_starting, .started = on_started, .healed = on_healed, .failed = on_failed,
-                       .note = on_note, .arg = fr};
+    nemesis_hooks h = {.starting = on_starting, .started = on_started, .healed = on_healed,
+                       .failed = on_failed, .note = on_note, .arg = fr};
     fr->nem = nemesis_new(&copy.cfg, &env, seed, &h, warn, err);
     if (!fr->nem) {
         fault_run_free(fr);
