@@ -128,6 +128,20 @@ static embedded_setting *server_settings(const run_config *cfg, embedded_opts *e
     return all;
 }
 
+/* Tells the run the settings the server got beyond melee's own. */
+static void note_server_settings(run *r, const embedded_opts *eo)
+{
+    const char **names = xcalloc(eo->nsettings + 1, sizeof *names);
+    const char **values = xcalloc(eo->nsettings + 1, sizeof *values);
+    for (size_t i = 0; i < eo->nsettings; i++) {
+        names[i] = eo->settings[i].name;
+        values[i] = eo->settings[i].value;
+    }
+    run_set_server_settings(r, names, values, eo->nsettings);
+    free(names);
+    free(values);
+}
+
 /* Faults run when the profile or the flags name some, and in the console
  * on the private server, where the operator may fire them by hand. */
 static bool wants_faults(const run_config *cfg, const embedded_pg *pg)
@@ -171,6 +185,7 @@ static int run_main(run_config *cfg, int argc, char **argv)
         embedded_opts eo = {.keep = cfg->keep_server, .quiet = !cfg->headless};
         embedded_setting *settings = server_settings(cfg, &eo);
         pg = embedded_start(&eo, &err);
+        note_server_settings(r, &eo);
         free(settings);
         if (!pg) {
             fprintf(stderr, "melee: cannot start the private PostgreSQL server: %s\n", err);

@@ -45,6 +45,8 @@ static void identity_line(console *c, int y, rect a)
     put(&f, "seed", R_DIM, seed, R_ACCENT, 0);
     put(&f, "profile", R_DIM, cfg->profile_name ? cfg->profile_name : "built-in", R_ACCENT, 0);
     put(&f, NULL, R_NORMAL, ver, R_NORMAL, 0);
+    if (*run_server_settings(c->r))
+        put(&f, "server", R_DIM, run_server_settings(c->r), R_NORMAL, 12);
     put(&f, "target", R_DIM, run_target(c->r), R_NORMAL, 12);
 }
 

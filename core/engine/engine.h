@@ -276,6 +276,14 @@ void run_fault_healed(run *r, int index, const char *what);
  * while the run's own sessions keep run_start's. Call before run_start. */
 void run_set_worker_conninfo(run *r, const char *conninfo);
 
+/* Records the settings the private server was started with (postgres
+ * -c NAME=VALUE, copied), for the console's header and the summary's
+ * server_settings. run_server_settings returns them as one line
+ * "name=value ..." ("" when none; owned by the run). */
+void run_set_server_settings(run *r, const char *const *names, const char *const *values,
+                             size_t n);
+const char *run_server_settings(run *r);
+
 /* Adds a note of the nemesis (a node command's output) to the event tail. */
 void run_fault_note(run *r, const char *text);
 

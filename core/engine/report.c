@@ -360,6 +360,9 @@ int run_write_summary(run *r, const char *path)
     json_object_object_add(o, "errors_unexpected", summary_unexpected(r));
     json_object_object_add(o, "faults", summary_faults(s));
     json_object_object_add(o, "assertions", summary_assertions(r));
+    json_object_object_add(o, "server_settings", r->server_settings
+                                                     ? json_object_get(r->server_settings)
+                                                     : json_object_new_object());
     json_object_object_add(o, "exit_code", json_object_new_int(run_exit_code(r)));
     run_snapshot_free(s);
     int rc = json_object_to_file_ext(path, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);

@@ -342,6 +342,8 @@ void run_free(run *r)
         fclose(r->log);
     free(r->conninfo);
     free(r->worker_conninfo);
+    json_object_put(r->server_settings);
+    free(r->server_settings_line);
     free(r->target);
     free(r->server_version);
     free(r->fatal);

@@ -122,6 +122,8 @@ struct run {
     run_config cfg;
     char *conninfo;
     char *worker_conninfo;         /* through the fault proxy, or NULL: conninfo */
+    struct json_object *server_settings; /* the private server's -c settings (run_server.c) */
+    char *server_settings_line;
     char *target;                  /* conninfo with the password masked */
     char *server_version;
     const workload_def *wl;        /* the workload the run was handed */

@@ -30,6 +30,9 @@ faults = summary["faults"]
 kinds = {f["kind"] for f in faults}
 assert kinds == set(sys.argv[3].split(",")), kinds
 assert all(f["end_s"] is not None and f["end_s"] >= f["start_s"] for f in faults), faults
+# Under kill the private server runs with synchronous_commit on.
+if "kill" in kinds:
+    assert summary["server_settings"].get("synchronous_commit") == "on", summary["server_settings"]
 # Acknowledged operations before, between and after the first two faults.
 recs = [json.loads(l) for l in open(sys.argv[2])]
 starts = [r["time"] for r in recs if r.get("process") == "nemesis" and r["f"].startswith("start-")]
