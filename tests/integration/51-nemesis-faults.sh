@@ -4,7 +4,8 @@
 # state T, and SIGINT in the middle of it leaves nothing stopped or
 # running; a separate connection through the proxy is blocked during a
 # partition and slowed by latency; the server's clock moves under the
-# clock fault and comes back.
+# clock fault and comes back; a backend killed outside any fault is still
+# a crash.
 . "$(dirname "$0")/lib.sh"
 command -v psql >/dev/null || { echo "skip: psql is not installed"; exit 77; }
 
@@ -113,3 +114,16 @@ sleep 2.5
 s=$(skew)
 [ "$s" -ge -2 ] && [ "$s" -le 2 ] || fail "clock: skew $s s after the heal"
 wait $run
+
+# ---- a backend killed outside any fault window is still a crash ----
+note "kill outside a fault"
+start_run outside -D 8 --nemesis pause --nemesis-quiet 600 --summary-json "$TMP/outside.json"
+sleep 2
+victim=$(psql -XAt -h "$dir" -p "$port" -U postgres -d postgres \
+    -c "SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'melee-w%' LIMIT 1")
+[ -n "$victim" ] || { kill $run; fail "outside: no worker backend"; }
+kill -9 "$victim"
+wait $run
+rc=$?
+expect_status 1 $rc "a backend killed outside a fault"
+[ "$(json_int "$TMP/outside.json" crashes)" -ge 1 ] || fail "outside: no crash counted"
