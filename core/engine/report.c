@@ -352,6 +352,7 @@ int run_write_summary(run *r, const char *path)
     json_object_object_add(o, "unexpected", json_object_new_int64((int64_t)s->totals.unexpected));
     json_object_object_add(o, "skipped", json_object_new_int64((int64_t)s->totals.skipped));
     json_object_object_add(o, "crashes", json_object_new_int64((int64_t)s->totals.crashes));
+    json_object_object_add(o, "faulted", json_object_new_int64((int64_t)s->totals.faulted));
     json_object_object_add(o, "hangs", json_object_new_int64((int64_t)s->totals.hangs));
     json_object_object_add(o, "valid", summary_valid(r));
     json_object_object_add(o, "anomalies", summary_anomalies(r));

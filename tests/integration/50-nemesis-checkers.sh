@@ -18,6 +18,7 @@ check_run() {
     [ $rc -eq 0 ] || { tail -n 40 "$TMP/$name.out" "$TMP/$name.err"; fail "$name: exit $rc"; }
     grep -q "checker $workload: valid" "$TMP/$name.out" || fail "$name: verdict not valid"
     [ "$(json_int "$TMP/$name.json" crashes)" -eq 0 ] || fail "$name: crashes counted"
+    note "$name: $(json_int "$TMP/$name.json" faulted) errors explained by faults"
     local starts stops
     starts=$(grep -c '"process":"nemesis","type":"info","f":"start-' "$TMP/$name.jsonl")
     stops=$(grep -c '"process":"nemesis","type":"info","f":"stop-' "$TMP/$name.jsonl")
