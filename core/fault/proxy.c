@@ -197,9 +197,13 @@ static bool affected(const proxy_toxics *t, const conn *c)
     return c->lot < tox;
 }
 
-static void accept_all(tcp_proxy *p, const proxy_toxics *t)
+static bool refresh_toxics(tcp_proxy *p, proxy_toxics *t, unsigned *gen);
+
+/* Accepts every waiting connection, each under the toxics of the moment
+ * (a heal set while we accept reaches the next one). */
+static void accept_all(tcp_proxy *p, proxy_toxics *t, unsigned *gen)
 {
-    for (;;) {
+    while (refresh_toxics(p, t, gen)) {
         int fd = accept4(p->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
         if (fd < 0)
             return;
@@ -487,7 +491,7 @@ static void *proxy_main(void *arg)
             conn_step(p, &t, p->conns[i], pf + 2 + 2 * i, now);
         close_dead(p);
         if (pf[0].revents & POLLIN)
-            accept_all(p, &t);
+            accept_all(p, &t, &seen_gen);
     }
     while (p->nconns > 0)
         conn_close(p, p->nconns - 1, false);
