@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "actions/workloads.h"
 #include "core/config/cli.h"
 #include "core/config/config.h"
 #include "core/config/profile.h"
@@ -161,6 +162,10 @@ static void defaults_are_the_kinds_defaults(void **state)
 
 int main(void)
 {
+    /* The settings' workload names come from the installed workloads. */
+    size_t n;
+    const workload_def *const *w = builtin_workloads(&n);
+    workloads_install(w, n);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(profile_sections_land_in_the_config),
         cmocka_unit_test(bad_values_name_where_and_what),
