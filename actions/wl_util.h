@@ -23,6 +23,7 @@ extern const workload_def wl_counter;
 extern const workload_def wl_set;
 extern const workload_def wl_long_fork;
 extern const workload_def wl_register;
+extern const workload_def wl_multi_register;
 extern const workload_def wl_append;
 extern const workload_def wl_default_value;
 

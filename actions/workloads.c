@@ -5,7 +5,8 @@
 #include "wl_util.h"
 
 static const workload_def *const WORKLOADS[] = {
-    &wl_chaos, &wl_bank, &wl_counter, &wl_set, &wl_long_fork, &wl_register, &wl_append,
+    &wl_chaos, &wl_bank, &wl_counter, &wl_set, &wl_long_fork, &wl_register, &wl_multi_register,
+    &wl_append,
     &wl_default_value,
 };
 

@@ -64,6 +64,7 @@ static const checker_row CHECKERS[] = {
     {"set", check_set, &set_feeder},
     {"long-fork", check_long_fork, &long_fork_feeder},
     {"register", check_register, NULL},
+    {"multi-register", check_register, NULL},
     {"append", check_append, NULL},
     {"default-value", check_default_value, NULL},
 };
@@ -96,7 +97,7 @@ check_opts check_opts_default(isolation iso)
 
 const char *check_workload_names(void)
 {
-    return "bank, counter, set, long-fork, register, append, default-value";
+    return "bank, counter, set, long-fork, register, multi-register, append, default-value";
 }
 
 bool check_workload_known(const char *workload)

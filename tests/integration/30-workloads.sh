@@ -23,7 +23,7 @@ run_workload() {
         >"$TMP/$w.out" 2>"$TMP/$w.err"
 }
 
-for w in bank counter set long-fork register append default-value; do
+for w in bank counter set long-fork register multi-register append default-value; do
     note "workload $w"
     run_workload "$w"
     rc=$?

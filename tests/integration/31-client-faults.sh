@@ -42,5 +42,6 @@ case_run counter counter read-below-lower-bound
 case_run set set lost
 case_run long-fork long-fork long-fork
 case_run register register nonlinearizable
+case_run multi-register multi-register nonlinearizable
 case_run append append duplicate-elements
 case_run default-value default-value null-default
