@@ -172,6 +172,7 @@ void config_copy(run_config *dst, const run_config *src)
     dst->profile_name = xstrdup(src->profile_name);
     dst->dsn = xstrdup(src->dsn);
     dst->workload = xstrdup(src->workload);
+    dst->fsm_source = xstrdup(src->fsm_source);
     dst->log_path = xstrdup(src->log_path);
     dst->history_path = xstrdup(src->history_path);
     dst->summary_path = xstrdup(src->summary_path);
@@ -211,6 +212,7 @@ void config_free(run_config *c)
     free(c->profile_name);
     free(c->dsn);
     free(c->workload);
+    free(c->fsm_source);
     free(c->log_path);
     free(c->history_path);
     free(c->summary_path);

@@ -122,6 +122,7 @@ typedef struct run_config {
     int threads;
     complexity complexity;
     char *workload;          /* "chaos" (default), ... */
+    char *fsm_source;        /* the YAML file whose fsm: section the workload fsm runs */
     uint64_t seed;
     bool seed_set;           /* false: a seed is drawn at start */
     double duration_s;       /* 0 = until stopped */

@@ -95,6 +95,8 @@ bool ax_in_txn(const actx *a);
 int ax_ntuples(const actx *a);
 int ax_nfields(const actx *a);
 const char *ax_value(const actx *a, int row, int col);
+/* Returns the number of the last result's column called name, or -1. */
+int ax_column(const actx *a, const char *name);
 /* Number of rows the last command affected (UPDATE/DELETE/INSERT), or 0. */
 int64_t ax_affected(const actx *a);
 

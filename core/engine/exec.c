@@ -486,6 +486,11 @@ const char *ax_value(const actx *a, int row, int col)
     return PQgetvalue(res, row, col);
 }
 
+int ax_column(const actx *a, const char *name)
+{
+    return a->w->last ? PQfnumber(a->w->last, name) : -1;
+}
+
 int64_t ax_affected(const actx *a)
 {
     const char *t = a->w->last ? PQcmdTuples(a->w->last) : "";
