@@ -26,6 +26,7 @@ extern const workload_def wl_register;
 extern const workload_def wl_multi_register;
 extern const workload_def wl_append;
 extern const workload_def wl_default_value;
+extern const workload_def wl_fsm;
 
 /* The test-only parameter every invariant workload has: the client lies
  * in the history now and then, so a test can prove the checker notices. */

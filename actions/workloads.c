@@ -6,8 +6,7 @@
 
 static const workload_def *const WORKLOADS[] = {
     &wl_chaos, &wl_bank, &wl_counter, &wl_set, &wl_long_fork, &wl_register, &wl_multi_register,
-    &wl_append,
-    &wl_default_value,
+    &wl_append, &wl_default_value, &wl_fsm,
 };
 
 const workload_def *const *builtin_workloads(size_t *n)

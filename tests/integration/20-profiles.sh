@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Every shipped profile runs headless against the embedded server for a
-# short time with zero unexpected errors, crashes and hangs.
+# short time with zero unexpected errors, crashes and hangs (but
+# fsm-lost-update, which shows an anomaly on purpose: 32-fsm.sh).
 . "$(dirname "$0")/lib.sh"
 n=0
 for p in "$ROOT"/profiles/*.yaml; do
     name=$(basename "$p" .yaml)
+    [ "$name" = fsm-lost-update ] && continue
     note "profile $name"
     "$MELEE" --headless -p "$p" -D 8 -t 6 --summary-json "$TMP/$name.json" \
         >"$TMP/$name.out" 2>"$TMP/$name.err"
