@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "actions/fsm.h"
+#include "core/config/config.h"
+#include "core/config/profile.h"
 #include "core/util.h"
 
 static char *write_tmp(const char *name, const char *text)
@@ -352,6 +354,63 @@ static void test_same_seed_same_path(void **state)
     fsm_set_free(s);
 }
 
+/* A profile's weights may name the transitions of its fsm: section, and a
+ * saved profile keeps the section (by reference). */
+static void test_profile_weights_and_save(void **state)
+{
+    (void)state;
+    char *indented = xstrdup("");
+    for (const char *line = GOOD; *line;) {
+        size_t n = strcspn(line, "\n");
+        char *more = xasprintf("%s  %.*s\n", indented, (int)n, line);
+        free(indented);
+        indented = more;
+        line += n + (line[n] == '\n');
+    }
+    char *text = xasprintf("run: {workload: fsm}\nweights:\n  dml_nontrans: {\"inc>check\": 5}\n"
+                           "fsm:\n%s", indented);
+    char *path = write_tmp("p.yaml", text), *err = NULL;
+    run_config c;
+    config_defaults(&c);
+    if (profile_load(path, &c, &err) != 0)
+        print_error("%s\n", err);
+    assert_null(err);
+    assert_int_equal(config_weight(&c, LIST_DML_NONTRANS, "inc>check", 1), 5);
+    assert_non_null(c.fsm_source);
+    char *saved = xasprintf("%s.saved", path);
+    assert_int_equal(profile_save(saved, &c, &err), 0);
+    run_config back;
+    config_defaults(&back);
+    assert_int_equal(profile_load(saved, &back, &err), 0);
+    fsm_set *s = fsm_load_file(back.fsm_source, &err);
+    assert_non_null(s);
+    assert_string_equal(s->w[0].name, "inc");
+    assert_int_equal(config_weight(&back, LIST_DML_NONTRANS, "inc>check", 1), 5);
+    fsm_set_free(s);
+    config_free(&back);
+    config_free(&c);
+    unlink(saved);
+    free(saved);
+    free(text);
+    /* a transition the section does not have is refused */
+    text = xasprintf("run: {workload: fsm}\nweights:\n  dml_nontrans: {\"inc>nowhere\": 5}\n"
+                     "fsm:\n%s", indented);
+    unlink(path);
+    free(path);
+    path = write_tmp("p.yaml", text);
+    config_defaults(&c);
+    assert_int_equal(profile_load(path, &c, &err), -1);
+    if (!strstr(err, "p.yaml:3:18: unknown action 'inc>nowhere'"))
+        print_error("%s\n", err);
+    assert_non_null(strstr(err, "p.yaml:3:18: unknown action 'inc>nowhere'"));
+    free(err);
+    config_free(&c);
+    unlink(path);
+    free(path);
+    free(text);
+    free(indented);
+}
+
 static void test_shipped_profiles_load(void **state)
 {
     (void)state;
@@ -387,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_sets_and_includes),
         cmocka_unit_test(test_draw_follows_weights),
         cmocka_unit_test(test_same_seed_same_path),
+        cmocka_unit_test(test_profile_weights_and_save),
         cmocka_unit_test(test_shipped_profiles_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
