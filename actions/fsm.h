@@ -248,13 +248,6 @@ char *fsm_expr_eval(const fsm_expr *x, char *const *vals, rng_t *r, bool *ok);
 char *fsm_template_render(const fsm_template *t, char *const *vals, const char **params,
                           char **err);
 
-/* ---- the workload (wl_fsm.c) ---- */
-
-/* Returns true when the fsm workload run from the fsm: section of the
- * file at source has a row called name (list dml_nontrans): "inc>check",
- * "update_inc.inc>check"..., so that a profile may set its weight. */
-bool fsm_has_row(const char *source, const char *name);
-
 /* ---- running (fsm_exec.c) ---- */
 
 #define FSM_RECENT 8

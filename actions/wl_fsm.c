@@ -291,7 +291,9 @@ static bool fsm_open(const workload_def *d, const run_config *cfg, void **ctx, w
     return true;
 }
 
-bool fsm_has_row(const char *source, const char *name)
+/* Returns true when the fsm: section of the file at source has a row
+ * called name. */
+static bool has_row(const char *source, const char *name)
 {
     char *err = NULL;
     fsm_run *c = xcalloc(1, sizeof *c);
@@ -585,10 +587,33 @@ static bool fsm_final(actx *a)
     return ok;
 }
 
+static bool fsm_settings_row(const run_config *cfg, action_list list, const char *name)
+{
+    return cfg->fsm_source && list == LIST_DML_NONTRANS && has_row(cfg->fsm_source, name);
+}
+
+/* Checks the section; the run reads it again from the file, so the
+ * settings keep where it is (an absolute path: saved profiles refer to
+ * it). */
+static bool fsm_load_section(void *doc, void *node, const char *path, run_config *cfg, char **err)
+{
+    fsm_set *s = fsm_load_node(doc, node, path, err);
+    if (!s)
+        return false;
+    fsm_set_free(s);
+    char *abs = realpath(path, NULL);
+    free(cfg->fsm_source);
+    cfg->fsm_source = abs ? abs : xstrdup(path);
+    return true;
+}
+
 const workload_def wl_fsm = {
     .name = "fsm",
     .summary = "state machines from the profile's fsm: section, with assertions (YAML)",
     .known_rows = NULL,
+    .section = "fsm",
+    .load_section = fsm_load_section,
+    .settings_row = fsm_settings_row,
     .open = fsm_open,
     .close = fsm_close,
     .thread_open = fsm_thread_open,

@@ -109,6 +109,17 @@ struct workload_def {
      * checked before a run; sets *n. Static; NULL with *n = 0 for none. */
     const action_def *(*known_rows)(const workload_def *d, size_t *n);
 
+    /* A profile section the workload reads itself ("fsm"), or NULL.
+     * load_section checks it (node of the libyaml document doc, read from
+     * path) and keeps in *cfg what the run needs; false with *err
+     * ("FILE:LINE:COL: message", caller frees) when it is malformed. */
+    const char *section;
+    bool (*load_section)(void *doc, void *node, const char *path, run_config *cfg, char **err);
+    /* Returns whether cfg gives the workload a row (list, name) that
+     * known_rows does not list (an FSM transition), so a profile may set
+     * its weight. May be NULL. */
+    bool (*settings_row)(const run_config *cfg, action_list list, const char *name);
+
     /* Makes the per-run context *ctx (may stay NULL) from cfg, the run's
      * own copy (it outlives the context), and fills *info. Returns false
      * with *err (caller frees) when the settings do not suit it. */
@@ -149,6 +160,14 @@ const workload_def *workload_find(const char *name);
 
 /* Returns every installed workload and sets *n. */
 const workload_def *const *workloads_all(size_t *n);
+
+/* Returns the installed workload that reads the profile section key, or
+ * NULL. */
+const workload_def *workload_for_section(const char *key);
+
+/* Returns true when an installed workload has the row (list, name) given
+ * cfg's settings (settings_row). */
+bool workload_settings_row(const run_config *cfg, action_list list, const char *name);
 
 /* Returns w's parameter called name, or NULL. */
 const wl_param *workload_param(const workload_def *w, const char *name);

@@ -36,6 +36,22 @@ const wl_param *workload_param(const workload_def *w, const char *name)
     return NULL;
 }
 
+const workload_def *workload_for_section(const char *key)
+{
+    for (size_t i = 0; key && i < ninstalled; i++)
+        if (installed[i]->section && strcmp(installed[i]->section, key) == 0)
+            return installed[i];
+    return NULL;
+}
+
+bool workload_settings_row(const run_config *cfg, action_list list, const char *name)
+{
+    for (size_t i = 0; i < ninstalled; i++)
+        if (installed[i]->settings_row && installed[i]->settings_row(cfg, list, name))
+            return true;
+    return false;
+}
+
 /* Returns the known rows of workload w (none without the hook). */
 static const action_def *known_rows(const workload_def *w, size_t *n)
 {

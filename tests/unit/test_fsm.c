@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "actions/fsm.h"
+#include "actions/workloads.h"
 #include "core/config/config.h"
 #include "core/config/profile.h"
 #include "core/util.h"
@@ -438,6 +439,10 @@ static void test_shipped_profiles_load(void **state)
 
 int main(void)
 {
+    /* The profile's fsm: section is read by the installed fsm workload. */
+    size_t n;
+    const workload_def *const *w = builtin_workloads(&n);
+    workloads_install(w, n);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_loads_a_good_workload),
         cmocka_unit_test(test_template_sends_parameters),
