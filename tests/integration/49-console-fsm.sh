@@ -8,8 +8,8 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console_lib.sh"
 
-sed 's/iterations: 300/iterations: 100000000/' "$ROOT/profiles/fsm-update-inc.yaml" >"$TMP/inc.yaml"
-sed 's/iterations: 200/iterations: 100000000/' "$ROOT/profiles/fsm-lost-update.yaml" >"$TMP/lost.yaml"
+sed 's/iterations: [0-9]*/iterations: 100000000/' "$ROOT/profiles/fsm-update-inc.yaml" >"$TMP/inc.yaml"
+sed 's/iterations: [0-9]*/iterations: 100000000/' "$ROOT/profiles/fsm-lost-update.yaml" >"$TMP/lost.yaml"
 
 # wrow ROW: "WEIGHT OK" of a transition's row in the weights dialog.
 wrow() {
