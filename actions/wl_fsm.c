@@ -1,24 +1,17 @@
 /* wl_fsm.c - the fsm workload: state machines written in YAML (fsm.h),
  * run by the engine like every other workload (core/engine/workload.h).
+ * Its per-run context is the plan (fsm_plan.h: the threads and rows);
+ * each thread keeps the state it is in (shown in the thread panel), its
+ * variables per workload and its last statements, and draws its next row
+ * among the transitions of its state by their live weights.
  *
- * The run's rows are the machines' transitions ("inc>check"; with several
- * workloads "update_inc.inc>check"), so the weights dialog shows and
- * changes transition weights live. Besides them each workload has a row
- * that runs its start state, composed mode a row per state another
- * workload's threads may jump into ("update_inc.*>check"), and serial
- * mode a row that moves the run on to the next workload. A row runs the
- * state it leads to; the thread remembers which state it is in (shown in
- * the thread panel) and draws its next row among that state's
- * transitions.
- *
- * Threads: a workload's threads: (else the run's) are scaled down, as
- * MongoDB's runner does, when they do not fit in the run's threads;
- * threads left over end at once. Serial mode runs the workloads one after
- * another, each with its own setup and teardown; parallel mode gives each
- * its own threads at once; composed mode gives every thread a home
- * workload (thread id modulo the workloads), runs every start state once,
- * then with probability mix jumps into another workload's states. Only
- * always-level assertions are checked in composed mode. */
+ * Serial mode runs the workloads one after another, each with its own
+ * setup and teardown (the last thread of a workload to finish runs the
+ * next-workload row); parallel mode gives each its own threads at once;
+ * composed mode gives every thread a home workload (thread id modulo the
+ * workloads), runs every start state once, then with probability mix
+ * jumps into another workload's states. Only always-level assertions are
+ * checked in composed mode. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -26,44 +19,11 @@
 
 #include "../core/sqlbuf.h"
 #include "../core/util.h"
-#include "fsm.h"
+#include "fsm_plan.h"
 #include "wl_util.h"
 
-/* What a row runs. */
-typedef enum row_kind { ROW_STATE, ROW_NEXT_WORKLOAD } row_kind;
-
-typedef struct fsm_row {
-    row_kind kind;
-    size_t wi;   /* the workload */
-    int to;      /* the state it runs */
-} fsm_row;
-
-typedef struct fsm_run {
-    const run_config *cfg;
-    fsm_set *set;
-    int *threads;          /* per workload, as scaled */
-    int total_threads;     /* threads that have work */
-    action_def *rows;
-    fsm_row *row_data;
-    char **row_names;
-    size_t nrows;
-    size_t *state_base;    /* per workload: index of its first state in the flat arrays */
-    size_t *start_row;     /* per workload */
-    size_t *first_trans;   /* per flat state: its first transition row */
-    size_t **jumps;        /* composed, per workload: rows into the other workloads */
-    size_t *njumps;
-    size_t next_workload_row;
-    char **labels;         /* per flat state */
-    char *variant;
-    fsm_level max_level;
-    /* serial mode */
-    pthread_mutex_t mu;
-    _Atomic int phase;     /* the workload running; n when all have run */
-    int finished;          /* threads of the phase done with their iterations */
-} fsm_run;
-
 typedef struct fsm_thread {
-    fsm_run *c;
+    fsm_plan *c;
     int id;
     size_t home;           /* its workload (parallel), home workload (composed) */
     int tid;               /* its number within its workload */
@@ -78,192 +38,13 @@ typedef struct fsm_thread {
     int recent_next;
 } fsm_thread;
 
-static size_t flat(const fsm_run *c, size_t wi, int s)
-{
-    return c->state_base[wi] + (size_t)s;
-}
-
-/* The threads that run workload wi's states: all of them when composed. */
-static int threads_of(const fsm_run *c, size_t wi)
-{
-    return c->set->mode == FSM_COMPOSED ? c->total_threads : c->threads[wi];
-}
-
 static const char *const IDLE_LABEL = "-";
-
-/* ---- building the run ---- */
-
-/* Scales the workloads' threads into the run's, at least one each. */
-static bool scale_threads(fsm_run *c, char **err)
-{
-    const fsm_set *s = c->set;
-    int avail = MAX(c->cfg->threads, 1), sum = 0;
-    c->threads = xcalloc(s->n, sizeof *c->threads);
-    for (size_t i = 0; i < s->n; i++) {
-        c->threads[i] = MIN(fsm_workload_threads(&s->w[i], avail), avail);
-        sum += c->threads[i];
-    }
-    if (s->mode == FSM_SERIAL) {
-        c->total_threads = 0;
-        for (size_t i = 0; i < s->n; i++)
-            c->total_threads = MAX(c->total_threads, c->threads[i]);
-        return true;
-    }
-    if (s->mode == FSM_COMPOSED) {
-        c->total_threads = avail;
-        return true;
-    }
-    if ((int)s->n > avail) {
-        *err = xasprintf("fsm: %zu workloads in parallel need at least %zu threads (the run has %d)",
-                         s->n, s->n, avail);
-        return false;
-    }
-    if (sum > avail) {
-        int left = avail;
-        for (size_t i = 0; i < s->n; i++) {
-            c->threads[i] = MAX(1, c->threads[i] * avail / sum);
-            left -= c->threads[i];
-        }
-        /* what the rounding left goes to the first workloads */
-        for (size_t i = 0; left > 0; i = (i + 1) % s->n, left--)
-            c->threads[i]++;
-        while (left < 0) /* MAX(1, ...) took more than there is */
-            for (size_t i = 0; i < s->n && left < 0; i++)
-                if (c->threads[i] > 1) {
-                    c->threads[i]--;
-                    left++;
-                }
-    }
-    c->total_threads = 0;
-    for (size_t i = 0; i < s->n; i++)
-        c->total_threads += c->threads[i];
-    return true;
-}
 
 static act_result fsm_row_run(actx *a);
 
-static size_t add_row(fsm_run *c, fsm_row data, char *name, unsigned weight,
-                      const error_rule *expected)
-{
-    size_t i = c->nrows++;
-    c->rows = xrealloc(c->rows, c->nrows * sizeof *c->rows);
-    c->row_data = xrealloc(c->row_data, c->nrows * sizeof *c->row_data);
-    c->row_names = xrealloc(c->row_names, c->nrows * sizeof *c->row_names);
-    c->row_data[i] = data;
-    c->row_names[i] = name;
-    c->rows[i] = (action_def){name, LIST_DML_NONTRANS, weight, fsm_row_run, expected,
-                              ACTF_NONE, NULL};
-    return i;
-}
-
-/* "name" with one workload, "workload.name" with several. */
-static char *qualified(const fsm_run *c, size_t wi, const char *fmt, const char *a, const char *b)
-{
-    char *s = xasprintf(fmt, a, b);
-    if (c->set->n == 1)
-        return s;
-    char *q = xasprintf("%s.%s", c->set->w[wi].name, s);
-    free(s);
-    return q;
-}
-
-static void build_rows(fsm_run *c)
-{
-    const fsm_set *s = c->set;
-    size_t nflat = 0;
-    c->state_base = xcalloc(s->n, sizeof *c->state_base);
-    for (size_t i = 0; i < s->n; i++) {
-        c->state_base[i] = nflat;
-        nflat += s->w[i].nstates;
-    }
-    c->start_row = xcalloc(s->n, sizeof *c->start_row);
-    c->first_trans = xcalloc(nflat ? nflat : 1, sizeof *c->first_trans);
-    c->labels = xcalloc(nflat ? nflat : 1, sizeof *c->labels);
-    for (size_t wi = 0; wi < s->n; wi++) {
-        const fsm_workload *w = &s->w[wi];
-        const fsm_state *start = &w->states[w->start];
-        c->start_row[wi] = add_row(c, (fsm_row){ROW_STATE, wi, w->start},
-                                   qualified(c, wi, "%s%s", start->name, ""), 1, start->expected);
-        for (size_t si = 0; si < w->nstates; si++) {
-            const fsm_state *st = &w->states[si];
-            c->labels[flat(c, wi, (int)si)] = qualified(c, wi, "%s%s", st->name, "");
-            c->first_trans[flat(c, wi, (int)si)] = c->nrows;
-            for (size_t k = 0; k < st->nnext; k++) {
-                const fsm_state *to = &w->states[st->next[k].to];
-                add_row(c, (fsm_row){ROW_STATE, wi, st->next[k].to},
-                        qualified(c, wi, "%s>%s", st->name, to->name), st->next[k].weight,
-                        to->expected);
-            }
-        }
-    }
-    if (s->mode == FSM_COMPOSED && s->n > 1) {
-        /* rows into every non-start state, then each workload's list of
-         * the rows into the others */
-        size_t first = c->nrows;
-        for (size_t wi = 0; wi < s->n; wi++)
-            for (size_t si = 0; si < s->w[wi].nstates; si++)
-                if ((int)si != s->w[wi].start)
-                    add_row(c, (fsm_row){ROW_STATE, wi, (int)si},
-                            qualified(c, wi, "*>%s%s", s->w[wi].states[si].name, ""), 1,
-                            s->w[wi].states[si].expected);
-        c->jumps = xcalloc(s->n, sizeof *c->jumps);
-        c->njumps = xcalloc(s->n, sizeof *c->njumps);
-        for (size_t wi = 0; wi < s->n; wi++) {
-            c->jumps[wi] = xcalloc(c->nrows - first + 1, sizeof **c->jumps);
-            for (size_t r = first; r < c->nrows; r++)
-                if (c->row_data[r].wi != wi)
-                    c->jumps[wi][c->njumps[wi]++] = r;
-        }
-    }
-    if (s->mode == FSM_SERIAL && s->n > 1)
-        c->next_workload_row = add_row(c, (fsm_row){ROW_NEXT_WORKLOAD, 0, -1},
-                                       xstrdup("next-workload"), 1, NULL);
-    for (size_t i = 0; i < c->nrows; i++)
-        c->rows[i].data = &c->row_data[i];
-    /* a serial run's switch and the start rows are not drawn */
-    for (size_t i = 0; i < s->n; i++)
-        c->rows[c->start_row[i]].flags |= ACTF_NO_COVERAGE;
-}
-
-static char *describe_set(const fsm_set *s)
-{
-    sqlbuf b = SQLBUF_INIT;
-    if (s->n > 1)
-        sb_printf(&b, "%s: ", fsm_mode_name(s->mode));
-    for (size_t i = 0; i < s->n; i++)
-        sb_printf(&b, "%s%s", i ? ", " : "", s->w[i].name);
-    return sb_steal(&b);
-}
-
 static void fsm_close(void *ctx)
 {
-    fsm_run *c = ctx;
-    if (!c)
-        return;
-    size_t nflat = 0;
-    for (size_t i = 0; c->set && i < c->set->n; i++) {
-        nflat += c->set->w[i].nstates;
-        if (c->jumps)
-            free(c->jumps[i]);
-    }
-    for (size_t i = 0; c->labels && i < nflat; i++)
-        free(c->labels[i]);
-    for (size_t i = 0; i < c->nrows; i++)
-        free(c->row_names[i]);
-    free(c->labels);
-    free(c->jumps);
-    free(c->njumps);
-    free(c->row_names);
-    free(c->row_data);
-    free(c->rows);
-    free(c->state_base);
-    free(c->start_row);
-    free(c->first_trans);
-    free(c->threads);
-    free(c->variant);
-    fsm_set_free(c->set);
-    pthread_mutex_destroy(&c->mu);
-    free(c);
+    fsm_plan_free(ctx);
 }
 
 static bool fsm_open(const workload_def *d, const run_config *cfg, void **ctx, wl_run_info *info,
@@ -275,39 +56,12 @@ static bool fsm_open(const workload_def *d, const run_config *cfg, void **ctx, w
                        "--profile FILE");
         return false;
     }
-    fsm_run *c = xcalloc(1, sizeof *c);
-    pthread_mutex_init(&c->mu, NULL);
-    c->cfg = cfg;
-    c->set = fsm_load_file(cfg->fsm_source, err);
-    if (!c->set || !scale_threads(c, err)) {
-        fsm_close(c);
+    fsm_plan *c = fsm_plan_new(cfg->fsm_source, cfg->threads, fsm_row_run, err);
+    if (!c)
         return false;
-    }
-    build_rows(c);
-    c->variant = describe_set(c->set);
-    c->max_level = c->set->mode == FSM_COMPOSED ? FSM_ALWAYS : FSM_OWN_TABLE;
     *ctx = c;
     *info = (wl_run_info){.rows = c->rows, .nrows = c->nrows, .variant = c->variant};
     return true;
-}
-
-/* Returns true when the fsm: section of the file at source has a row
- * called name. */
-static bool has_row(const char *source, const char *name)
-{
-    char *err = NULL;
-    fsm_run *c = xcalloc(1, sizeof *c);
-    pthread_mutex_init(&c->mu, NULL);
-    c->set = fsm_load_file(source, &err);
-    free(err);
-    bool found = false;
-    if (c->set) {
-        build_rows(c);
-        for (size_t i = 0; i < c->nrows && !found; i++)
-            found = strcmp(c->row_names[i], name) == 0;
-    }
-    fsm_close(c);
-    return found;
 }
 
 /* ---- threads ---- */
@@ -323,16 +77,16 @@ static void thread_data_free(fsm_thread *t)
 /* Gives t fresh data for workload wi (its tid among threads). */
 static void thread_data_for(fsm_thread *t, size_t wi)
 {
-    const fsm_run *c = t->c;
+    const fsm_plan *c = t->c;
     if (!t->data)
         t->data = xcalloc(c->set->n, sizeof *t->data);
     fsm_data_free(&t->data[wi]);
-    fsm_data_init(&t->data[wi], &c->set->w[wi], t->tid, threads_of(c, wi));
+    fsm_data_init(&t->data[wi], &c->set->w[wi], t->tid, fsm_plan_threads(c, wi));
 }
 
 static void *fsm_thread_open(void *ctx, int id, wl_thread_info *info)
 {
-    fsm_run *c = ctx;
+    fsm_plan *c = ctx;
     fsm_thread *t = xcalloc(1, sizeof *t);
     t->c = c;
     t->id = id;
@@ -358,7 +112,7 @@ static void *fsm_thread_open(void *ctx, int id, wl_thread_info *info)
         t->tid = id;
     }
     t->wi = t->home;
-    info->label = c->labels[flat(c, t->home, s->w[t->home].start)];
+    info->label = c->labels[fsm_plan_flat(c, t->home, s->w[t->home].start)];
     return t;
 }
 
@@ -386,7 +140,7 @@ static int enter(actx *a, fsm_thread *t, int row)
         t->wi = r->wi;
         t->state = r->to;
         t->done++;
-        ax_set_label(a, t->c->labels[flat(t->c, r->wi, r->to)]);
+        ax_set_label(a, t->c->labels[fsm_plan_flat(t->c, r->wi, r->to)]);
     }
     return row;
 }
@@ -394,9 +148,9 @@ static int enter(actx *a, fsm_thread *t, int row)
 /* Draws among the transitions of the state t is in. */
 static int draw_transition(actx *a, fsm_thread *t)
 {
-    const fsm_run *c = t->c;
+    const fsm_plan *c = t->c;
     const fsm_state *s = &c->set->w[t->wi].states[t->state];
-    size_t first = c->first_trans[flat(c, t->wi, t->state)];
+    size_t first = c->first_trans[fsm_plan_flat(c, t->wi, t->state)];
     size_t rows[s->nnext ? s->nnext : 1];
     for (size_t i = 0; i < s->nnext; i++)
         rows[i] = first + i;
@@ -415,7 +169,7 @@ static int next_parallel(actx *a, fsm_thread *t)
 
 static int next_composed(actx *a, fsm_thread *t)
 {
-    fsm_run *c = t->c;
+    fsm_plan *c = t->c;
     const fsm_set *s = c->set;
     if (t->starts_left) {
         /* its home workload's start state first, then the others' */
@@ -435,7 +189,7 @@ static int next_composed(actx *a, fsm_thread *t)
 
 static int next_serial(actx *a, fsm_thread *t)
 {
-    fsm_run *c = t->c;
+    fsm_plan *c = t->c;
     int phase = atomic_load(&c->phase);
     if (phase >= (int)c->set->n)
         return WL_NEXT_END;
@@ -536,7 +290,7 @@ static void on_assert(void *arg, const fsm_failure *f)
 
 static act_result next_workload(actx *a)
 {
-    fsm_run *c = a->wl;
+    fsm_plan *c = a->wl;
     int phase = atomic_load(&c->phase);
     bool ok = fsm_run_teardown(a, &c->set->w[phase], c->threads[phase]);
     if (ok && phase + 1 < (int)c->set->n)
@@ -564,32 +318,32 @@ static act_result fsm_row_run(actx *a)
 
 static bool fsm_setup(actx *a)
 {
-    fsm_run *c = a->wl;
+    fsm_plan *c = a->wl;
     atomic_store(&c->phase, 0);
     c->finished = 0;
     size_t n = c->set->mode == FSM_SERIAL ? 1 : c->set->n;
     for (size_t i = 0; i < n; i++)
-        if (!fsm_run_setup(a, &c->set->w[i], threads_of(c, i)))
+        if (!fsm_run_setup(a, &c->set->w[i], fsm_plan_threads(c, i)))
             return false;
     return true;
 }
 
 static bool fsm_final(actx *a)
 {
-    fsm_run *c = a->wl;
+    fsm_plan *c = a->wl;
     if (c->set->mode == FSM_SERIAL) {
         int phase = atomic_load(&c->phase);
         return phase >= (int)c->set->n || fsm_run_teardown(a, &c->set->w[phase], c->threads[phase]);
     }
     bool ok = true;
     for (size_t i = 0; i < c->set->n; i++)
-        ok &= fsm_run_teardown(a, &c->set->w[i], threads_of(c, i));
+        ok &= fsm_run_teardown(a, &c->set->w[i], fsm_plan_threads(c, i));
     return ok;
 }
 
 static bool fsm_settings_row(const run_config *cfg, action_list list, const char *name)
 {
-    return cfg->fsm_source && list == LIST_DML_NONTRANS && has_row(cfg->fsm_source, name);
+    return cfg->fsm_source && list == LIST_DML_NONTRANS && fsm_plan_has_row(cfg->fsm_source, name);
 }
 
 /* Checks the section; the run reads it again from the file, so the
