@@ -201,7 +201,7 @@ static int get_workloads(loader *l, yaml_node_t *seq, fsm_set *s)
         return -1;
     for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top;
          it++) {
-        yaml_node_t *n = fl_node(l, *it), *inc;
+        yaml_node_t *n = fl_node(l, *it), *inc = NULL;
         if (fl_scalar(n) || (inc = fl_lookup(l, n, "include", NULL))) {
             static const char *const KEYS[] = {"include", NULL};
             if (!fl_scalar(n) && fl_only_keys(l, n, "an include", KEYS))
