@@ -179,6 +179,12 @@ fsm_set *fsm_load_node(void *doc, void *node, const char *path, char **err);
  * one, else the root itself. Returns a new set or NULL with *err. */
 fsm_set *fsm_load_file(const char *path, char **err);
 
+/* Returns the file that the fsm: section at node of doc (read from path)
+ * stands for (caller frees): the one it includes when it is just
+ * {include: FILE}, else path; NULL when the section is empty ({} or
+ * nothing). */
+char *fsm_section_source(void *doc, void *node, const char *path);
+
 /* ---- the model (fsm_model.c) ---- */
 
 void fsm_set_free(fsm_set *s);

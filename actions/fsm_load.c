@@ -287,6 +287,20 @@ static fsm_set *load_section(loader *l, yaml_node_t *m)
     return s;
 }
 
+char *fsm_section_source(void *doc, void *at, const char *path)
+{
+    char *err = NULL;
+    loader l = {.path = path, .doc = doc, .err = &err};
+    yaml_node_t *m = at, *inc = fl_lookup(&l, m, "include", NULL);
+    if ((m->type == YAML_MAPPING_NODE && m->data.mapping.pairs.top == m->data.mapping.pairs.start) ||
+        (fl_scalar(m) && (!*fl_scalar(m) || strcmp(fl_scalar(m), "~") == 0 ||
+                          strcmp(fl_scalar(m), "null") == 0)))
+        return NULL;
+    if (inc && fl_scalar(inc) && m->data.mapping.pairs.top - m->data.mapping.pairs.start == 1)
+        return relative_to(path, fl_scalar(inc));
+    return xstrdup(path);
+}
+
 fsm_set *fsm_load_node(void *doc, void *at, const char *path, char **err)
 {
     *err = NULL;

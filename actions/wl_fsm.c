@@ -310,8 +310,10 @@ static act_result fsm_row_run(actx *a)
         return next_workload(a);
     assert_ctx x = {a, t};
     fsm_observer obs = {on_assert, on_statement, &x};
-    return fsm_run_state(a, &t->c->set->w[r->wi], (size_t)r->to, &t->data[r->wi],
-                         t->c->max_level, &obs);
+    fsm_data *d = &t->data[r->wi];
+    free(d->vals[FSM_VAR_ITERATION]);
+    d->vals[FSM_VAR_ITERATION] = xasprintf("%lld", (long long)(t->done - 1));
+    return fsm_run_state(a, &t->c->set->w[r->wi], (size_t)r->to, d, t->c->max_level, &obs);
 }
 
 /* ---- setup and final ---- */
@@ -347,17 +349,24 @@ static bool fsm_settings_row(const run_config *cfg, action_list list, const char
 }
 
 /* Checks the section; the run reads it again from the file, so the
- * settings keep where it is (an absolute path: saved profiles refer to
- * it). */
+ * settings keep the file it stands for (an absolute path: written
+ * profiles refer to it). */
 static bool fsm_load_section(void *doc, void *node, const char *path, run_config *cfg, char **err)
 {
-    fsm_set *s = fsm_load_node(doc, node, path, err);
-    if (!s)
-        return false;
-    fsm_set_free(s);
-    char *abs = realpath(path, NULL);
+    char *source = fsm_section_source(doc, node, path);
     free(cfg->fsm_source);
-    cfg->fsm_source = abs ? abs : xstrdup(path);
+    cfg->fsm_source = NULL;
+    if (!source)
+        return true; /* {}: no FSM workloads */
+    fsm_set *s = fsm_load_node(doc, node, path, err);
+    if (!s) {
+        free(source);
+        return false;
+    }
+    fsm_set_free(s);
+    char *abs = realpath(source, NULL);
+    cfg->fsm_source = abs ? abs : xstrdup(source);
+    free(source);
     return true;
 }
 

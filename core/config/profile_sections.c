@@ -161,6 +161,8 @@ static bool action_exists(const run_config *c, action_list list, const char *nam
     for (size_t i = 0; i < c->ncustom; i++)
         if (c->custom[i].list == list && strcmp(c->custom[i].name, name) == 0)
             return true;
+    if (workload_settings_row(c, list, name))
+        return true;
     return workload_action_known(list, name, known);
 }
 

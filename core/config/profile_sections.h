@@ -27,6 +27,8 @@ int section_expected_load(struct loader *l, yaml_node_t *v, run_config *c);
 void section_expected_save(sqlbuf *out, int indent, const run_config *c);
 int section_custom_load(struct loader *l, yaml_node_t *v, run_config *c);
 void section_custom_save(sqlbuf *out, int indent, const run_config *c);
+int section_fsm_load(struct loader *l, yaml_node_t *v, run_config *c);
+void section_fsm_save(sqlbuf *out, int indent, const run_config *c);
 
 /* profile_faults.c: remote nodes of the nemesis, the private server's
  * settings. */

@@ -163,6 +163,10 @@ static const profile_section SECTIONS[] = {
     {.path = "server.settings",
      .comment = "The private server's settings, passed as postgres -c NAME=VALUE.",
      .load = section_server_settings_load, .save = section_server_settings_save},
+    {.path = "fsm",
+     .comment = "FSM workloads (workload fsm): states, steps and weighted transitions, or the "
+                "file they are in ({include: FILE}); {}: none. See README.",
+     .load = section_fsm_load, .save = section_fsm_save},
     {.path = "output"},
 };
 

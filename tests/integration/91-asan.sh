@@ -3,7 +3,8 @@
 # and checked workloads (a fed checker, a whole-history one) with a
 # history file, the run report written at the end and rebuilt offline
 # from the run's directory and from the history alone, and bank under the
-# nemesis.
+# nemesis;
+# and FSM workloads run in serial and composed mode.
 . "$(dirname "$0")/lib.sh"
 ASAN_BIN="$ROOT/build/asan/melee"
 [ -x "$ASAN_BIN" ] || fail "$ASAN_BIN is not built (make asan)"
@@ -28,3 +29,19 @@ grep -qx 'checker register: valid' "$TMP/register.out" || fail "register: verdic
 asan_run faults --workload bank -t 4 -D 12 -s 11 --nemesis kill,pause,partition,latency \
     --nemesis-interval 1 --nemesis-duration 1 --nemesis-quiet 1 --nemesis-recovery 3
 grep -qx 'checker bank: valid' "$TMP/faults.out" || fail "faults: verdict not valid"
+
+# FSM workloads: serial mode (the phase switch under its lock), then
+# composed mode (every thread runs every workload's states).
+for mode in serial composed; do
+    cat >"$TMP/fsm-$mode.yaml" <<EOF
+run: {workload: fsm, isolation: repeatable-read}
+fsm:
+  mode: $mode
+  workloads:
+    - include: $ROOT/profiles/fsm-update-inc.yaml
+    - include: $ROOT/profiles/fsm-rmw-serializable.yaml
+EOF
+    asan_run fsm-$mode -p "$TMP/fsm-$mode.yaml" -t 3 -D 8 -s 11
+    grep -q '^assertions: [1-9][0-9]* passed, 0 failed' "$TMP/fsm-$mode.out" ||
+        fail "fsm $mode: $(grep '^assertions' "$TMP/fsm-$mode.out")"
+done
