@@ -128,7 +128,7 @@ void cli_usage(FILE *out)
         wrap(&b, HELP_COLUMN, wls[i]->summary ? wls[i]->summary : "");
     }
     sb_add(&b, "\nexit status: 0 nothing found; 1 something found (unexpected error, crash, hang,\n"
-               "checker anomaly); 2 usage, profile or connection error\n");
+               "checker anomaly, failed assertion); 2 usage, profile or connection error\n");
     fputs(sb_str(&b), out);
     sb_free(&b);
 }

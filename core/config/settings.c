@@ -37,8 +37,8 @@ static const setting SETTINGS[] = {
              "a private PostgreSQL is started"},
     {.section = "run", .key = "workload", .flag = "workload", .short_flag = 'w', .arg = "NAME",
      .what = "workload", .type = SET_NAME, .name_at = workload_at, FIELD(workload),
-     .def = "chaos", .help = "what the threads run: chaos (the action lists) or an invariant "
-                             "workload with a checker"},
+     .def = "chaos", .help = "what the threads run: chaos (the action lists), an invariant "
+                             "workload with a checker, or fsm (the profile's fsm: section)"},
     {.section = "run", .key = "threads", .flag = "threads", .short_flag = 't', .arg = "N",
      .what = "thread count", .type = SET_INT, .lo = 1, .hi = MAX_THREADS, FIELD(threads),
      .def = "4", .help = "worker threads, one connection each"},
