@@ -11,9 +11,6 @@
 #include "../core/util.h"
 #include "fsm.h"
 
-/* Longest parameter value shown in a statement line. */
-#define SHOWN_VALUE_MAX 40
-
 /* The running state: where its data goes back to when a transaction of it
  * is rolled back. */
 typedef struct state_run {
@@ -69,20 +66,17 @@ static void set_var(fsm_data *d, int var, char *value)
     d->vals[var] = value;
 }
 
-/* Tells the observer about a statement: "SQL -- $1 = '5', $2 = NULL". */
+/* Tells the observer about a statement, as the statement log writes it:
+ * "SQL -- with $1 = '5', $2 = NULL". */
 static void note_statement(state_run *r, const char *sql, int n, const char *const *params)
 {
     if (!r->obs || !r->obs->on_statement)
         return;
     sqlbuf b = SQLBUF_INIT;
     sb_add(&b, sql);
-    for (int i = 0; i < n; i++) {
-        sb_printf(&b, "%s$%d = ", i ? ", " : " -- ", i + 1);
-        if (params[i])
-            sb_printf(&b, "'%.*s%s'", SHOWN_VALUE_MAX, params[i],
-                      strlen(params[i]) > SHOWN_VALUE_MAX ? "..." : "");
-        else
-            sb_add(&b, "NULL");
+    if (n > 0) {
+        sb_add(&b, " -- with ");
+        sb_param_values(&b, n, params);
     }
     r->obs->on_statement(r->obs->arg, sb_str(&b));
     sb_free(&b);

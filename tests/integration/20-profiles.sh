@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every shipped profile runs headless against the embedded server for a
 # short time with zero unexpected errors, crashes and hangs (but
-# fsm-lost-update, which shows an anomaly on purpose: 32-fsm.sh).
+# fsm-lost-update, which shows an anomaly on purpose: 33-fsm.sh).
 . "$(dirname "$0")/lib.sh"
 n=0
 for p in "$ROOT"/profiles/*.yaml; do

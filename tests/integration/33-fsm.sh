@@ -51,7 +51,7 @@ grep -q 'message:  assertion failed: "no lost update" in rmw.check step 1: expec
 grep -q 'detail:   thread [0-9]* (tid [0-9]* of rmw, iteration [0-9]*), state check, step 1 (.*fsm-lost-update.yaml:[0-9]*)' \
     "$TMP/lost.out" || fail "fsm-lost-update: the finding lacks thread, state and step"
 grep -q '^ *last statements, oldest first:' "$TMP/lost.out" || fail "fsm-lost-update: no last statements"
-grep -q '^ *UPDATE melee_fsm_rmw.t SET n = \$1 + 1 WHERE id = 1 -- \$1 = ' "$TMP/lost.out" ||
+grep -q '^ *UPDATE melee_fsm_rmw.t SET n = \$1 + 1 WHERE id = 1 -- with \$1 = ' "$TMP/lost.out" ||
     fail "fsm-lost-update: the last statements lack their parameters"
 grep -q '^seed: 5$' "$TMP/lost.out" || fail "fsm-lost-update: no seed"
 grep -q '^reproduce: .*fsm-lost-update.yaml.* -s 5' "$TMP/lost.out" || fail "fsm-lost-update: no reproduce line"
