@@ -34,19 +34,3 @@ wait_for_text() {
     done
     return 1
 }
-
-# sanitized_run BIN REPORT_REGEX NAME ARGS...: one headless run of a
-# sanitizer build that must exit 0 without a report matching REPORT_REGEX
-# (output in $TMP/NAME.out and .err).
-sanitized_run() {
-    local bin=$1 report=$2 name=$3
-    shift 3
-    "$bin" --headless "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
-    local rc=$?
-    if grep -qE "$report" "$TMP/$name.err"; then
-        grep -A 30 -E "$report" "$TMP/$name.err" | head -n 60
-        fail "$name: the sanitizer reported a problem"
-    fi
-    [ $rc -eq 0 ] || { tail -n 30 "$TMP/$name.out" "$TMP/$name.err"; fail "$name: exited $rc"; }
-    grep -q '^ops: ' "$TMP/$name.out" || fail "$name: no report"
-}
