@@ -60,20 +60,9 @@ int run_set_threads(run *r, int n)
 {
     if (n < 1)
         n = 1;
-    while (active_workers(r) < n) {
-        pthread_mutex_lock(&r->workers_mu);
-        int id = atomic_load(&r->nworkers);
-        if (id >= MAX_WORKERS) {
-            pthread_mutex_unlock(&r->workers_mu);
-            break;
-        }
-        worker *w = worker_new(r, id);
-        r->workers[id] = w;
-        atomic_store(&r->nworkers, id + 1);
-        pthread_mutex_unlock(&r->workers_mu);
-        if (worker_start(w) != 0)
-            break;
-    }
+    while (active_workers(r) < n)
+        if (run_add_worker(r) != 0)
+            break; /* MAX_WORKERS reached, or no thread */
     int active = active_workers(r);
     if (active > atomic_load(&r->threads_max))
         atomic_store(&r->threads_max, active);

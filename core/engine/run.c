@@ -209,7 +209,7 @@ static int setup_workload(run *r, char **err)
     return result;
 }
 
-static int add_worker(run *r)
+int run_add_worker(run *r)
 {
     pthread_mutex_lock(&r->workers_mu);
     int id = atomic_load(&r->nworkers);
@@ -250,7 +250,7 @@ int run_start(run *r, const char *conninfo, char **err)
     if (r->rec)
         recorder_start(r->rec, r->wli.check_interval_s);
     for (int i = 0; i < r->cfg.threads; i++)
-        if (add_worker(r) != 0) {
+        if (run_add_worker(r) != 0) {
             *err = xasprintf("cannot start worker thread %d", i);
             run_stop(r);
             return -1;

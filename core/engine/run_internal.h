@@ -222,6 +222,10 @@ unsigned faults_conditions(run *r, int worker, int pid, uint64_t at_us);
 /* Stops the run for a reason that makes it unusable (exit 2): the first
  * reason is kept (msg copied). */
 void run_fatal(run *r, const char *msg);
+/* Adds a worker with the next id and starts its thread. Returns 0, or
+ * -1 when MAX_WORKERS are there already or the thread did not start. The
+ * run owns the worker (run_join frees it). */
+int run_add_worker(run *r);
 /* Called by a worker the workload ended: stops the run once every
  * active worker has ended. */
 void run_note_thread_end(run *r);
