@@ -100,10 +100,6 @@ int ax_column(const actx *a, const char *name);
 /* Number of rows the last command affected (UPDATE/DELETE/INSERT), or 0. */
 int64_t ax_affected(const actx *a);
 
-/* Marks that this session changed a setting that makes some errors
- * expected from now on (e.g. statement_timeout or lock_timeout set). */
-void ax_note_timeouts(actx *a, bool set);
-
 /* Says that the action waits (true) or no longer waits (false) for a
  * tracked object's lock; front-ends show the worker as waiting. */
 void ax_set_waiting(actx *a, bool waiting);

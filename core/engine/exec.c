@@ -497,11 +497,6 @@ int64_t ax_affected(const actx *a)
     return *t ? strtoll(t, NULL, 10) : 0;
 }
 
-void ax_note_timeouts(actx *a, bool set)
-{
-    a->w->timeouts_set = set;
-}
-
 bool ax_reconnect(actx *a)
 {
     worker *w = a->w;

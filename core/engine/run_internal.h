@@ -61,7 +61,6 @@ typedef struct worker {
     uint64_t connects;             /* connections made so far (seeds the server's random()) */
     PGresult *last;                /* last successful result */
     bool in_txn;
-    bool timeouts_set;
     err_facts err;                 /* the failed statement's facts (message NULL: none) */
     int64_t process;               /* history process number (fresh after info) */
     uint64_t backoff_ms;

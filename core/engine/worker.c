@@ -118,7 +118,6 @@ bool worker_connect(worker *w)
     }
     atomic_store(&w->pid, PQbackendPID(w->conn));
     w->in_txn = false;
-    w->timeouts_set = false;
     return true;
 }
 
