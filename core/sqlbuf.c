@@ -136,19 +136,23 @@ static void literal_escaped(sqlbuf *b, const char *s)
     sb_addc(b, '\'');
 }
 
+void sb_literal_one_line(sqlbuf *b, const char *s)
+{
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p < 0x20) {
+            literal_escaped(b, s);
+            return;
+        }
+    sb_literal(b, s);
+}
+
 void sb_param_values(sqlbuf *b, int n, const char *const *values)
 {
     for (int i = 0; i < n; i++) {
         sb_printf(b, "%s$%d = ", i ? ", " : "", i + 1);
-        const char *v = values[i];
-        bool one_line = true;
-        for (const char *p = v; p && *p && one_line; p++)
-            one_line = (unsigned char)*p >= 0x20;
-        if (!v)
-            sb_add(b, "NULL");
-        else if (one_line)
-            sb_literal(b, v);
+        if (values[i])
+            sb_literal_one_line(b, values[i]);
         else
-            literal_escaped(b, v);
+            sb_add(b, "NULL");
     }
 }

@@ -28,10 +28,22 @@ void sb_printf(sqlbuf *b, const char *fmt, ...) __attribute__((format(printf, 2,
 void sb_ident(sqlbuf *b, const char *s);
 /* Appends s as a single-quoted SQL string literal (E'' when it has a backslash). */
 void sb_literal(sqlbuf *b, const char *s);
+/* Appends s as a string literal that stays on one line: sb_literal, or
+ * E'' with \n, \r, \t or \xNN escapes when s holds a control character. */
+void sb_literal_one_line(sqlbuf *b, const char *s);
 /* Appends parameter values as "$1 = 'abc', $2 = NULL": each value a
- * string literal (sb_literal) that stays on one line (E'' with \n, \r,
- * \t or \xNN escapes when it holds a control character), NULL for a NULL
- * pointer. */
+ * literal by sb_literal_one_line, NULL for a NULL pointer. */
 void sb_param_values(sqlbuf *b, int n, const char *const *values);
+/* Appends sql on one line that the server reads as it reads sql (the
+ * statement log's form; sql_one_line.c): line breaks and tabs between
+ * tokens become spaces, "--" comments become block comments, and string
+ * constants and dollar-quoted ones that span lines become E'' literals of
+ * the same value. Quoted names and prefixed constants (N'', U&'', B'',
+ * X'', type'') that span lines keep spaces for their line breaks. */
+void sb_sql_one_line(sqlbuf *b, const char *sql);
+/* Appends a statement as the statement log writes it: sql on one line
+ * (sb_sql_one_line) and, with n > 0 parameters, " -- with " and their
+ * values (sb_param_values). */
+void sb_statement_line(sqlbuf *b, const char *sql, int n, const char *const *values);
 
 #endif

@@ -423,34 +423,23 @@ void run_note_failure(run *r, worker *w, const char *label, err_class cls)
     }
 }
 
-/* Writes sql on one line: newlines and tabs become spaces. */
-static void put_one_line(FILE *f, const char *sql)
-{
-    for (const char *p = sql; *p; p++)
-        fputc(*p == '\n' || *p == '\r' || *p == '\t' ? ' ' : *p, f);
-}
-
 void run_log_statement(run *r, worker *w, const char *sql, int nparams,
                        const char *const *params, err_class cls, const char *sqlstate,
                        uint64_t latency_us)
 {
     if (!r->log)
         return;
-    sqlbuf values = SQLBUF_INIT;
-    if (nparams > 0) {
-        sb_add(&values, " -- with ");
-        sb_param_values(&values, nparams, params);
-    }
+    sqlbuf line = SQLBUF_INIT;
+    sb_statement_line(&line, sql, nparams, params);
     pthread_mutex_lock(&r->log_mu);
     fprintf(r->log, "%.3f w%d %s %.3fms ", run_elapsed(r), w->id,
             cls == EC_NONE ? "ok" : "error", (double)latency_us / 1000.0);
     if (cls != EC_NONE)
         fprintf(r->log, "%s ", sqlstate && *sqlstate ? sqlstate : "-----");
-    put_one_line(r->log, sql);
-    fputs(sb_str(&values), r->log);
+    fputs(sb_str(&line), r->log);
     fputc('\n', r->log);
     pthread_mutex_unlock(&r->log_mu);
-    sb_free(&values);
+    sb_free(&line);
 }
 
 /* A crash line of the server log: shown; the line that starts a crash

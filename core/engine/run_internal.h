@@ -236,8 +236,9 @@ double run_elapsed(const run *r);
  * names the action ("list.action", "setup"). */
 void run_note_failure(run *r, worker *w, const char *label, err_class cls);
 /* Writes one line to the statement log (when there is one): time, thread,
- * outcome, latency, SQLSTATE of a failure, the SQL on one line and, when
- * it had $n parameters, their values as a "-- with $1 = '...'" comment. */
+ * outcome, latency, SQLSTATE of a failure, the SQL on one line that runs
+ * as it was sent (sb_sql_one_line) and, when it had $n parameters, their
+ * values as a "-- with $1 = '...'" comment. */
 void run_log_statement(run *r, worker *w, const char *sql, int nparams,
                        const char *const *params, err_class cls, const char *sqlstate,
                        uint64_t latency_us);

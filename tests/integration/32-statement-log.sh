@@ -2,9 +2,11 @@
 # The statement log writes the values of $n parameters beside the SQL, one
 # line per statement, so that a logged statement can be run again by hand:
 # a profile's custom actions insert generated values (quotes, backslashes,
-# newlines, tabs) sent as parameters and as a prepared statement; every
-# logged insert is run again through psql as PREPARE and EXECUTE of the
-# logged values into a second table, and both tables must hold the same rows.
+# newlines, tabs) sent as parameters and as a prepared statement, and one
+# action's SQL spans lines with a -- comment and constants holding line
+# breaks and "--"; every logged insert is run again through psql as
+# PREPARE and EXECUTE of the logged values into a second table, and both
+# tables must hold the same rows.
 . "$(dirname "$0")/lib.sh"
 command -v psql >/dev/null || { echo "skip: psql is not installed"; exit 77; }
 
@@ -39,6 +41,15 @@ custom_actions:
     params:
       t: {type: text, min: 0, max: 5}
       c: {type: choice, choices: ["a\\nb", "cr\rhere"]}
+  - name: echo_commented
+    list: dml_nontrans
+    weight: 10
+    sql: |
+      INSERT INTO melee_echo (t, c) -- a comment: it's here, with */ and ; in it
+      VALUES ({{t}}::text || ' --not a comment', $$two
+      lines -- not a comment either$$)
+    params:
+      t: {type: text, min: 0, max: 5}
 YAML
 
 "$MELEE" --headless -p "$TMP/echo.yaml" -D 1 --log "$TMP/log" --keep-server \
@@ -55,6 +66,8 @@ n=$(wc -l <"$TMP/echo")
 [ "$n" -ge 200 ] || fail "only $n inserts logged"
 [ "$(grep -vc -- ' -- with \$1 = ' "$TMP/echo")" -eq 0 ] ||
     fail "inserts logged without their values: $(grep -v -- ' -- with ' "$TMP/echo" | head -n 3)"
+grep -q "melee_echo (t, c) /\* a comment: .* VALUES (.*E'two\\\\nlines -- not a comment either')" \
+    "$TMP/echo" || fail "no commented insert logged on one line: $(grep -m 1 'melee_echo (t, c)' "$TMP/echo")"
 for want in "E'two\\nlines'" "E'tab\\there'" "E'back\\\\slash'" "'it''s'" "E'cr\\rhere'"; do
     grep -qF -- "$want" "$TMP/echo" || fail "no value logged as $want"
 done

@@ -1,9 +1,9 @@
 /* The generator against a real PostgreSQL: literals and parameters are
- * accepted by every type's input function, and parameter values as the
- * statement log writes them read back the same; thousands of generated
- * expressions, conditions, aggregates and SELECTs run without any error
- * outside SQLSTATE class 22 (data exceptions), and produce exactly the
- * declared types and output columns.
+ * accepted by every type's input function, and parameter values and
+ * multi-line SQL as the statement log writes them read back the same;
+ * thousands of generated expressions, conditions, aggregates and SELECTs
+ * run without any error outside SQLSTATE class 22 (data exceptions), and
+ * produce exactly the declared types and output columns.
  *
  * Uses MELEE_TEST_DSN when set, else starts an embedded server.
  * MELEE_GEN_SCALE=N multiplies the number of statements (soak runs). */
@@ -22,6 +22,7 @@
 #include "actions/gen_query.h"
 #include "actions/gen_value.h"
 #include "core/server/embedded.h"
+#include "core/sqlbuf.h"
 #include "core/util.h"
 
 #define SCHEMA "melee_gen_test"
@@ -336,6 +337,61 @@ static void test_logged_params_read_back(void **state)
     sb_free(&b);
 }
 
+/* Multi-line statements with comments, string constants and dollar quotes
+ * that span lines, and quoted names: the one-line form the statement log
+ * writes (sb_sql_one_line) has no line break and gives the same result. */
+static const char *const MULTI_LINE_SQL[] = {
+    "SELECT 1 -- one, it's a */ comment; with /* in it\n + 1 AS two",
+    "SELECT 'two\nlines', 'it''s\r\nhere' /* a block\n /* nested */ comment */ AS c,\n"
+    "  E'e\\\nx\ty', E'it\\'s\nhere'",
+    "SELECT $$one -- not a comment\ntwo 'quoted' \\ back$$,\n$fn$ $$ \n $fn$ AS \"$x\"",
+    "SELECT \"a b\".x FROM (SELECT 1 AS x) \"a b\" -- a comment at the end",
+    "SELECT '--not a comment', \"--col\" FROM (SELECT 1 AS \"--col\") s\n"
+    "-- a comment line\nWHERE true -- and another\n",
+    "SELECT date\n'2020-01-02', 1\t+\r\n2, 'back\\slash\nand a line'",
+};
+
+/* Runs sql; returns its rows as "v|v|...;" text (NULL as \N), or the
+ * error message prefixed by "error: ". Caller frees. */
+static char *rows_of(PGconn *c, const char *sql)
+{
+    PGresult *res = PQexec(c, sql);
+    sqlbuf out = SQLBUF_INIT;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        sb_printf(&out, "error: %s", PQerrorMessage(c));
+    for (int r = 0; r < PQntuples(res); r++) {
+        for (int k = 0; k < PQnfields(res); k++)
+            sb_printf(&out, "%s%s", k ? "|" : "",
+                      PQgetisnull(res, r, k) ? "\\N" : PQgetvalue(res, r, k));
+        sb_addc(&out, ';');
+    }
+    PQclear(res);
+    return sb_steal(&out);
+}
+
+static void test_logged_sql_one_line(void **state)
+{
+    fixture *f = *state;
+    for (size_t i = 0; i < ARRAY_LEN(MULTI_LINE_SQL); i++) {
+        sqlbuf b = SQLBUF_INIT;
+        sb_sql_one_line(&b, MULTI_LINE_SQL[i]);
+        if (strpbrk(sb_str(&b), "\r\n"))
+            fail_msg("a line break left in %s", sb_str(&b));
+        char *want = rows_of(f->conn, MULTI_LINE_SQL[i]);
+        char *got = rows_of(f->conn, sb_str(&b));
+        if (strncmp(want, "error: ", 7) == 0 || strcmp(want, got) != 0)
+            fail_msg("%s\ngives [%s];\nits one-line form %s\ngives [%s]", MULTI_LINE_SQL[i],
+                     want, sb_str(&b), got);
+        free(want);
+        free(got);
+        sb_free(&b);
+    }
+    sqlbuf b = SQLBUF_INIT;
+    sb_sql_one_line(&b, "SELECT 1 -- it's */ here\n+ $$a\nb$$");
+    assert_string_equal(sb_str(&b), "SELECT 1 /* it's * / here */ + E'a\\nb'");
+    sb_free(&b);
+}
+
 /* The columns of a relation under alias, as an expression scope. */
 static int scope_cols(const cat_desc *d, const char *alias, gen_col *cols)
 {
@@ -519,6 +575,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_literals_and_params),
         cmocka_unit_test(test_logged_params_read_back),
+        cmocka_unit_test(test_logged_sql_one_line),
         cmocka_unit_test(test_expressions_typed),
         cmocka_unit_test(test_conditions_and_aggregates),
         cmocka_unit_test(test_selects),
