@@ -2,8 +2,9 @@
  * through which melee's network faults act (no iptables, no tc).
  *
  * It listens on 127.0.0.1 on a free port and forwards each accepted
- * connection to the upstream host and port, in one thread of its own that
- * polls every socket. Its toxics follow toxiproxy's vocabulary: latency
+ * connection to the upstream host and port: one thread accepts, and each
+ * connection has a thread per direction that blocks in read and writes
+ * at once while no toxic acts on it. Its toxics follow toxiproxy's vocabulary: latency
  * and jitter (ms), bandwidth rate (KB/s), each per stream (upstream: client
  * to server, downstream: server to client), applied to a share of the
  * connections (toxicity); partition passes nothing either way (new
@@ -59,7 +60,7 @@ void proxy_heal(tcp_proxy *p);
 size_t proxy_open_connections(tcp_proxy *p);
 size_t proxy_resets(tcp_proxy *p);
 
-/* Closes every connection and the listener, joins the thread, frees p. */
+/* Closes every connection and the listener, joins the threads, frees p. */
 void proxy_stop(tcp_proxy *p);
 
 #endif

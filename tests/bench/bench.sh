@@ -86,28 +86,32 @@ printf '%s\n' "${summary[@]}"
 # The fault proxy's cost when no fault is active: the same point SELECTs
 # (send: params) over TCP straight to the server, then through the proxy
 # of a run whose network fault never starts (quiet longer than the run).
+# Besides the rates, the CPU time of the melee process (user + system) per
+# operation: on two saturated cores the rate follows the CPU that the
+# proxy's extra hop takes from the server.
 echo "point-select over TCP, straight vs through the fault proxy (no fault active), $ROUNDS rounds of $SECS s"
 TCP="host=127.0.0.1 port=$PORT user=postgres dbname=postgres"
-# melee_tcp_rate ARGS...: one round over TCP; prints ok operations per second.
+# melee_tcp_rate ARGS...: one round over TCP; prints ok operations per
+# second and the melee process's CPU microseconds per ok operation.
 melee_tcp_rate() {
     sed "s/^    list: dml_nontrans$/&\n    send: params/" "$ROOT/profiles/point-select.yaml" \
         >"$DIR/profile.yaml"
-    "$MELEE" --headless -d "$TCP" -p "$DIR/profile.yaml" -t 8 -D "$SECS" "$@" \
-        --summary-json "$DIR/summary.json" >"$DIR/report" 2>"$DIR/err" || {
+    /usr/bin/time -f '%U %S' -o "$DIR/time" "$MELEE" --headless -d "$TCP" -p "$DIR/profile.yaml" \
+        -t 8 -D "$SECS" "$@" --summary-json "$DIR/summary.json" >"$DIR/report" 2>"$DIR/err" || {
         tail -n 20 "$DIR/report" "$DIR/err" >&2; exit 1; }
     local ops dur
     ops=$(grep -o '"ok":[0-9]*' "$DIR/summary.json" | head -n 1 | cut -d: -f2)
     dur=$(grep -o '"duration_s":[0-9.]*' "$DIR/summary.json" | head -n 1 | cut -d: -f2)
-    awk -v o="$ops" -v d="$dur" 'BEGIN { printf "%.1f", o / d }'
+    awk -v o="$ops" -v d="$dur" '{ printf "%.1f %.1f", o / d, ($1 + $2) * 1e6 / o }' "$DIR/time"
 }
 ratios=()
 for ((i = 1; i <= ROUNDS; i++)); do
-    direct=$(melee_tcp_rate)
-    proxied=$(melee_tcp_rate --nemesis latency --nemesis-quiet 86400)
+    read -r direct direct_us < <(melee_tcp_rate)
+    read -r proxied proxied_us < <(melee_tcp_rate --nemesis latency --nemesis-quiet 86400)
     ratio=$(awk -v a="$proxied" -v b="$direct" 'BEGIN { printf "%.3f", a / b }')
     ratios+=("$ratio")
-    printf 'round %d: straight %10.1f ops/s   through the proxy %10.1f ops/s   ratio %s\n' \
-        "$i" "$direct" "$proxied" "$ratio"
+    printf 'round %d: straight %10.1f ops/s (%5.1f us CPU/op)   through the proxy %10.1f ops/s (%5.1f us CPU/op)   ratio %s\n' \
+        "$i" "$direct" "$direct_us" "$proxied" "$proxied_us" "$ratio"
 done
 median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 printf 'median ratio, through the proxy vs straight: %s\n' "$median"
