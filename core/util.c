@@ -57,16 +57,40 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
+char *xvasprintf(const char *fmt, va_list ap)
+{
+    char *out = NULL;
+    if (vasprintf(&out, fmt, ap) < 0)
+        oom();
+    return out;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
     va_list ap;
-    char *out = NULL;
     va_start(ap, fmt);
-    int rc = vasprintf(&out, fmt, ap);
+    char *out = xvasprintf(fmt, ap);
     va_end(ap);
-    if (rc < 0)
-        oom();
     return out;
+}
+
+const char *wrap_next(const char **text, int room, int *len)
+{
+    const char *p = *text;
+    if (!*p)
+        return NULL;
+    size_t n = strlen(p);
+    if ((int)n > room) {
+        n = room > 0 ? (size_t)room : 0;
+        while (n > 0 && p[n] != ' ')
+            n--;
+        if (n == 0)
+            n = strcspn(p, " ");
+    }
+    *len = (int)n;
+    for (*text = p + n; **text == ' ';)
+        (*text)++;
+    return p;
 }
 
 void str_assign(char **dst, size_t *cap, const char *src)

@@ -2,6 +2,7 @@
 #ifndef MELEE_UTIL_H
 #define MELEE_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,6 +14,13 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);          /* NULL in, NULL out */
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* Takes the next line of a text being wrapped at room columns from *text:
+ * up to the last space that fits, or a whole word longer than room. Sets
+ * *len to the line's length and moves *text past it and the spaces after
+ * it. Returns the line (inside the caller's text), or NULL at the end. */
+const char *wrap_next(const char **text, int room, int *len);
 
 /* Copies src into *dst, a buffer of *cap bytes owned by the caller,
  * growing it only when src does not fit (for texts rewritten often). */

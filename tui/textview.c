@@ -68,11 +68,9 @@ void tv_add(textview *t, role r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = NULL;
-    if (vasprintf(&s, fmt, ap) < 0)
-        s = NULL;
+    char *s = xvasprintf(fmt, ap);
     va_end(ap);
-    tv_add_text(t, r, s ? s : "");
+    tv_add_text(t, r, s);
     free(s);
 }
 

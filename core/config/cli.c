@@ -44,22 +44,11 @@ enum { VAL_SETTING = 1000, VAL_EXTRA = 2000 };
 /* Appends text wrapped at HELP_WIDTH, continuation lines at HELP_COLUMN. */
 static void wrap(sqlbuf *out, int col, const char *text)
 {
-    const char *p = text;
-    while (*p) {
-        int room = HELP_WIDTH - col;
-        size_t n = strlen(p);
-        if ((int)n > room) {
-            n = (size_t)room;
-            while (n > 0 && p[n] != ' ')
-                n--;
-            if (n == 0)
-                n = strcspn(p, " ");
-        }
-        sb_printf(out, "%.*s\n", (int)n, p);
-        p += n;
-        while (*p == ' ')
-            p++;
-        if (*p) {
+    const char *line;
+    int n;
+    while ((line = wrap_next(&text, HELP_WIDTH - col, &n)) != NULL) {
+        sb_printf(out, "%.*s\n", n, line);
+        if (*text) {
             sb_printf(out, "%*s", HELP_COLUMN, "");
             col = HELP_COLUMN;
         }

@@ -20,14 +20,12 @@ int ld_fail(loader *l, const yaml_node_t *n, const char *fmt, ...)
 {
     if (l->err)
         return -1;
-    char *msg = NULL;
     va_list ap;
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
+    char *msg = xvasprintf(fmt, ap);
     va_end(ap);
     l->err = xasprintf("%s:%zu:%zu: %s", l->path, n ? n->start_mark.line + 1 : 1,
-                       n ? n->start_mark.column + 1 : 1, msg ? msg : "error");
+                       n ? n->start_mark.column + 1 : 1, msg);
     free(msg);
     return -1;
 }

@@ -306,8 +306,7 @@ static int refuse(char **err, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    if (vasprintf(err, fmt, ap) < 0)
-        *err = NULL;
+    *err = xvasprintf(fmt, ap);
     va_end(ap);
     return -1;
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util.h"
+
 #define WRAP_COLUMN 100
 
 void yt_quoted(sqlbuf *b, const char *s)
@@ -77,22 +79,10 @@ static int column(const sqlbuf *b)
 
 void yt_comment(sqlbuf *b, int indent, const char *text)
 {
-    const char *p = text;
-    while (*p) {
-        int room = 80 - indent - 2;
-        size_t n = strlen(p);
-        if ((int)n > room) {
-            n = (size_t)room;
-            while (n > 0 && p[n] != ' ')
-                n--;
-            if (n == 0)
-                n = strcspn(p, " ");
-        }
-        sb_printf(b, "%*s# %.*s\n", indent, "", (int)n, p);
-        p += n;
-        while (*p == ' ')
-            p++;
-    }
+    const char *line;
+    int n;
+    while ((line = wrap_next(&text, 80 - indent - 2, &n)) != NULL)
+        sb_printf(b, "%*s# %.*s\n", indent, "", n, line);
 }
 
 yt_flow yt_flow_start(sqlbuf *b, bool map, int cont)

@@ -384,12 +384,9 @@ bool ax_exec(actx *a, const char *sql)
 bool ax_execf(actx *a, const char *fmt, ...)
 {
     va_list ap;
-    char *sql = NULL;
     va_start(ap, fmt);
-    int rc = vasprintf(&sql, fmt, ap);
+    char *sql = xvasprintf(fmt, ap);
     va_end(ap);
-    if (rc < 0)
-        die("out of memory");
     bool ok = ax_exec(a, sql);
     free(sql);
     return ok;
