@@ -96,11 +96,7 @@ static act_result drop_schema(actx *a)
     if (!held_lock_with_dependents(a, OBJ_SCHEMA, true, cascade, h, &n))
         return ACT_SKIP;
     sb_printf(&a->sql, "DROP SCHEMA %s%s", h[0].d.qname, cascade ? " CASCADE" : "");
-    bool ok = ax_exec(a, sb_str(&a->sql));
-    if (ok)
-        catalog_drop(a->cat, h[0].o, cascade);
-    held_unlock_release(a, h, n);
-    return act_of(ok);
+    return ddl_drop(a, h, n, cascade, false);
 }
 
 static act_result rename_schema(actx *a)
@@ -108,17 +104,7 @@ static act_result rename_schema(actx *a)
     held h[2];
     if (!held_lock_with_schema(a, OBJ_SCHEMA, false, h))
         return ACT_SKIP;
-    char name[CAT_NAME_LEN];
-    snprintf(name, sizeof name, "melee_s%llu", (unsigned long long)catalog_next_id(a->cat));
-    sb_printf(&a->sql, "ALTER SCHEMA %s RENAME TO ", h[0].d.qname);
-    sb_ident(&a->sql, name);
-    bool ok = ax_exec(a, sb_str(&a->sql));
-    if (ok) {
-        snprintf(h[0].d.name, sizeof h[0].d.name, "%s", name);
-        catalog_update(a->cat, h[0].o, &h[0].d);
-    }
-    held_unlock_release(a, h, 2);
-    return act_of(ok);
+    return ddl_rename(a, h, "SCHEMA", "melee_s");
 }
 
 static act_result drop_sequence(actx *a)
@@ -127,11 +113,7 @@ static act_result drop_sequence(actx *a)
     if (!held_lock_with_schema(a, OBJ_SEQUENCE, true, h))
         return ACT_SKIP;
     sb_printf(&a->sql, "DROP SEQUENCE %s", h[0].d.qname);
-    bool ok = ax_exec(a, sb_str(&a->sql));
-    if (ok)
-        catalog_drop(a->cat, h[0].o, false);
-    held_unlock_release(a, h, 2);
-    return act_of(ok);
+    return ddl_drop(a, h, 2, false, false);
 }
 
 /* The SQL keyword naming an object of kind k after GRANT/REVOKE ... ON. */

@@ -62,11 +62,7 @@ static act_result drop_table(actx *a)
         return ACT_SKIP;
     sb_printf(&a->sql, "DROP TABLE %s%s%s", rng_chance(a->rng, 0.3) ? "IF EXISTS " : "",
               h[0].d.qname, cascade ? " CASCADE" : "");
-    bool ok = ax_exec(a, sb_str(&a->sql));
-    if (ok)
-        catalog_drop(a->cat, h[0].o, cascade);
-    held_unlock_release(a, h, n);
-    return act_of(ok);
+    return ddl_drop(a, h, n, cascade, false);
 }
 
 static act_result add_column(actx *a)
@@ -250,18 +246,7 @@ static act_result rename_table(actx *a)
     held h[2];
     if (!held_lock_with_schema(a, OBJ_TABLE, false, h))
         return ACT_SKIP;
-    cat_desc *d = &h[0].d;
-    char name[CAT_NAME_LEN];
-    snprintf(name, sizeof name, "t%llu", (unsigned long long)catalog_next_id(a->cat));
-    sb_printf(&a->sql, "ALTER TABLE %s RENAME TO ", d->qname);
-    sb_ident(&a->sql, name);
-    bool ok = ax_exec(a, sb_str(&a->sql));
-    if (ok) {
-        snprintf(d->name, sizeof d->name, "%s", name);
-        catalog_update(a->cat, h[0].o, d);
-    }
-    held_unlock_release(a, h, 2);
-    return act_of(ok);
+    return ddl_rename(a, h, "TABLE", "t");
 }
 
 static act_result truncate_table(actx *a)

@@ -155,11 +155,7 @@ static act_result drop_kind(actx *a, obj_kind k)
     bool concurrently = k == OBJ_INDEX && !cascade && rng_chance(a->rng, 0.3);
     sb_printf(&a->sql, "DROP %s %s%s%s", kind_word(k), concurrently ? "CONCURRENTLY " : "",
               h[0].d.qname, cascade ? " CASCADE" : "");
-    bool ok = ax_exec_outside_txn(a, sb_str(&a->sql));
-    if (ok)
-        catalog_drop(a->cat, h[0].o, cascade);
-    held_unlock_release(a, h, n);
-    return act_of(ok);
+    return ddl_drop(a, h, n, cascade, true);
 }
 
 static act_result drop_view(actx *a)
@@ -183,19 +179,7 @@ static act_result rename_view(actx *a)
     held h[2];
     if (!held_lock_with_schema(a, k, false, h))
         return ACT_SKIP;
-    cat_desc *d = &h[0].d;
-    char name[CAT_NAME_LEN];
-    snprintf(name, sizeof name, "%s%llu", k == OBJ_VIEW ? "v" : "mv",
-             (unsigned long long)catalog_next_id(a->cat));
-    sb_printf(&a->sql, "ALTER %s %s RENAME TO ", kind_word(k), d->qname);
-    sb_ident(&a->sql, name);
-    bool ok = ax_exec(a, sb_str(&a->sql));
-    if (ok) {
-        snprintf(d->name, sizeof d->name, "%s", name);
-        catalog_update(a->cat, h[0].o, d);
-    }
-    held_unlock_release(a, h, 2);
-    return act_of(ok);
+    return ddl_rename(a, h, kind_word(k), k == OBJ_VIEW ? "v" : "mv");
 }
 
 static act_result refresh_matview(actx *a)

@@ -333,3 +333,28 @@ void ddl_insert_sql(sqlbuf *b, rng_t *r, const cat_desc *t, int rows, int64_t fi
         sb_addc(b, ')');
     }
 }
+
+act_result ddl_drop(actx *a, held *h, int n, bool cascade, bool outside_txn)
+{
+    bool ok = outside_txn ? ax_exec_outside_txn(a, sb_str(&a->sql)) : ax_exec(a, sb_str(&a->sql));
+    if (ok)
+        catalog_drop(a->cat, h[0].o, cascade);
+    held_unlock_release(a, h, n);
+    return act_of(ok);
+}
+
+act_result ddl_rename(actx *a, held h[2], const char *what, const char *prefix)
+{
+    cat_desc *d = &h[0].d;
+    char name[CAT_NAME_LEN];
+    snprintf(name, sizeof name, "%s%llu", prefix, (unsigned long long)catalog_next_id(a->cat));
+    sb_printf(&a->sql, "ALTER %s %s RENAME TO ", what, d->qname);
+    sb_ident(&a->sql, name);
+    bool ok = ax_exec(a, sb_str(&a->sql));
+    if (ok) {
+        snprintf(d->name, sizeof d->name, "%s", name);
+        catalog_update(a->cat, h[0].o, d);
+    }
+    held_unlock_release(a, h, 2);
+    return act_of(ok);
+}

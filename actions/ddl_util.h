@@ -63,6 +63,17 @@ bool held_lock_with_dependents(actx *a, obj_kind k, bool for_drop, bool dependen
  * picked entries) holds. */
 void held_unlock_release(actx *a, held *h, int n);
 
+/* Sends the DROP statement built in a->sql for h[0] (outside any
+ * transaction when outside_txn); when the server dropped it the catalog
+ * does too (with cascade, what fell with it). Unlocks and releases the n
+ * entries of h. */
+act_result ddl_drop(actx *a, held *h, int n, bool cascade, bool outside_txn);
+
+/* Renames h[0] (held with its schema by held_lock_with_schema) to
+ * prefix<next id> with "ALTER what <name> RENAME TO"; when the server
+ * renamed it the catalog does too. Unlocks and releases h. */
+act_result ddl_rename(actx *a, held h[2], const char *what, const char *prefix);
+
 /* The schema that contains h's object, picked for locking (shared)
  * together with it (h->o == NULL when there is none: temp objects). */
 void held_schema_of(actx *a, const held *obj, held *schema);
