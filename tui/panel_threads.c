@@ -387,15 +387,22 @@ static bool is_target(const threads_view *tv, int tagged, const thread_snap *t)
     return tagged ? is_tagged(tv, t->id) : t->id == tv->sel_id;
 }
 
-bool threads_pause_would_pause(const console *c)
+/* Whether one of the threads p and z act on is not yet paused (frozen:
+ * not yet frozen); true when there are no threads. */
+static bool any_target_not(const console *c, bool frozen)
 {
     const threads_view *tv = &c->tv;
     int tagged = count_tagged(c);
-    bool any_running = false;
     for (int i = 0; i < tv->norder; i++)
-        if (is_target(tv, tagged, tv->order[i]))
-            any_running |= !tv->order[i]->paused;
-    return any_running || !tv->norder;
+        if (is_target(tv, tagged, tv->order[i]) &&
+            !(frozen ? tv->order[i]->freeze : tv->order[i]->paused))
+            return true;
+    return !tv->norder;
+}
+
+bool threads_pause_would_pause(const console *c)
+{
+    return any_target_not(c, false);
 }
 
 void threads_pause(console *c, int key)
@@ -417,13 +424,7 @@ void threads_pause(console *c, int key)
 
 bool threads_freeze_would_freeze(const console *c)
 {
-    const threads_view *tv = &c->tv;
-    int tagged = count_tagged(c);
-    bool any_free = false;
-    for (int i = 0; i < tv->norder; i++)
-        if (is_target(tv, tagged, tv->order[i]))
-            any_free |= !tv->order[i]->freeze;
-    return any_free || !tv->norder;
+    return any_target_not(c, true);
 }
 
 void threads_freeze(console *c, int key)
