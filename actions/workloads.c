@@ -9,8 +9,7 @@ static const workload_def *const WORKLOADS[] = {
     &wl_append, &wl_default_value, &wl_fsm,
 };
 
-const workload_def *const *builtin_workloads(size_t *n)
+void builtin_workloads_install(void)
 {
-    *n = ARRAY_LEN(WORKLOADS);
-    return WORKLOADS;
+    workloads_install(WORKLOADS, ARRAY_LEN(WORKLOADS));
 }

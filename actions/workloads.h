@@ -7,7 +7,8 @@
 
 #include "../core/engine/workload.h"
 
-/* Returns every built-in workload, chaos first (static), and sets *n. */
-const workload_def *const *builtin_workloads(size_t *n);
+/* Installs every built-in workload, chaos first, as the registry
+ * (workloads_install). */
+void builtin_workloads_install(void);
 
 #endif

@@ -245,9 +245,7 @@ static int run_main(run_config *cfg, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    size_t nworkloads;
-    const workload_def *const *workloads = builtin_workloads(&nworkloads);
-    workloads_install(workloads, nworkloads);
+    builtin_workloads_install();
     if (argc > 1 && strcmp(argv[1], "check") == 0)
         return check_command(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "report") == 0)

@@ -440,9 +440,7 @@ static void test_shipped_profiles_load(void **state)
 int main(void)
 {
     /* The profile's fsm: section is read by the installed fsm workload. */
-    size_t n;
-    const workload_def *const *w = builtin_workloads(&n);
-    workloads_install(w, n);
+    builtin_workloads_install();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_loads_a_good_workload),
         cmocka_unit_test(test_template_sends_parameters),

@@ -163,9 +163,7 @@ static void defaults_are_the_kinds_defaults(void **state)
 int main(void)
 {
     /* The settings' workload names come from the installed workloads. */
-    size_t n;
-    const workload_def *const *w = builtin_workloads(&n);
-    workloads_install(w, n);
+    builtin_workloads_install();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(profile_sections_land_in_the_config),
         cmocka_unit_test(bad_values_name_where_and_what),

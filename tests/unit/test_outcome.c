@@ -193,9 +193,7 @@ static void events_since_a_sequence_number(void **state)
 int main(void)
 {
     /* run_new finds its workload among the installed ones. */
-    size_t n;
-    const workload_def *const *w = builtin_workloads(&n);
-    workloads_install(w, n);
+    builtin_workloads_install();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(ddl_running_is_a_condition, setup, teardown),
         cmocka_unit_test_setup_teardown(terminate_issued_is_a_condition, setup, teardown),

@@ -309,9 +309,7 @@ static void missing_file_is_named(void **state)
 int main(void)
 {
     /* Weight names are checked against the installed workloads' rows. */
-    size_t n;
-    const workload_def *const *w = builtin_workloads(&n);
-    workloads_install(w, n);
+    builtin_workloads_install();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shipped_profiles_round_trip),
         cmocka_unit_test(defaults_round_trip),

@@ -170,9 +170,7 @@ static void config_check_refuses_out_of_range(void **state)
 int main(void)
 {
     /* Workload names are checked against the installed workloads. */
-    size_t n;
-    const workload_def *const *w = builtin_workloads(&n);
-    workloads_install(w, n);
+    builtin_workloads_install();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rows_are_well_formed),
         cmocka_unit_test(defaults_come_from_the_rows),
