@@ -8,17 +8,6 @@
 # ok_of ID: thread ID's OK count, or fail.
 ok_of() { con_ok "$1" || { con_dump; fail "cannot read thread $1's OK count"; }; }
 
-# wait_state ID REGEX SECONDS
-wait_state() {
-    local i
-    for ((i = 0; i < $3 * 10; i++)); do
-        [[ "$(con_cell "$1" STATE)" =~ $2 ]] && return 0
-        sleep 0.1
-    done
-    con_dump
-    fail "thread $1 never got to state '$2'"
-}
-
 # others_move PAUSED_IDS... -- RUNNING_IDS...: the running threads' OK
 # counts go up by a few while those of the paused ones stay.
 others_move() {
@@ -47,13 +36,13 @@ con_keys Home Down
 con_expect 'p Pause' 5 "the footer offers Pause"
 con_keys p
 con_expect 'pausing thread 1' 5 "p says what it does"
-wait_state 1 '^paused$' 20
+con_wait_state 1 '^paused$' 20
 con_expect 'threads 4 \(1 paused\)' 5 "the header counts paused threads"
 con_expect 'p Resume' 5 "the footer offers Resume for a paused thread"
 others_move 1 -- 0 2 3
 con_keys p
 con_expect 'resuming thread 1' 5 "p again resumes"
-wait_state 1 '^(running|idle|idle txn|waiting)$' 20
+con_wait_state 1 '^(running|idle|idle txn|waiting)$' 20
 con_wait_ok_above 1 "$(ok_of 1)" 30 || { con_dump; fail "thread 1 does not go on after resuming"; }
 
 note "Space tags, p pauses the tagged threads, U untags"
@@ -62,13 +51,13 @@ con_keys Space Space
 con_expect 'Threads 4 .* 2 tagged' 5 "Space tags two threads"
 con_keys p
 con_expect 'pausing 2 tagged threads' 5 "p pauses the tagged threads"
-wait_state 2 '^paused$' 20
-wait_state 3 '^paused$' 20
+con_wait_state 2 '^paused$' 20
+con_wait_state 3 '^paused$' 20
 others_move 2 3 -- 0 1
 con_keys p
 con_expect 'resuming 2 tagged threads' 5 "p resumes the tagged threads"
-wait_state 2 '^(running|idle|idle txn|waiting)$' 20
-wait_state 3 '^(running|idle|idle txn|waiting)$' 20
+con_wait_state 2 '^(running|idle|idle txn|waiting)$' 20
+con_wait_state 3 '^(running|idle|idle txn|waiting)$' 20
 con_keys U
 con_expect_gone 'tagged' 5 "U untags every thread"
 
@@ -76,7 +65,7 @@ note "P pauses and resumes every thread"
 con_expect 'P Pause all' 5 "the footer offers Pause all"
 con_keys P
 con_expect 'pausing every thread' 5 "P pauses everyone"
-for id in 0 1 2 3; do wait_state $id '^paused$' 20; done
+for id in 0 1 2 3; do con_wait_state $id '^paused$' 20; done
 con_expect 'threads 4 \(4 paused\)' 5 "the header says all are paused"
 con_expect 'P Resume all' 5 "the footer offers Resume all"
 declare -A held

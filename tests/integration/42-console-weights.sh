@@ -17,33 +17,11 @@ weights:
   read: {select: 40, select_one: 200, cancel: 0, terminate: 0}
 EOF
 
-# wrow ACTION: "WEIGHT OK" of a read action's row in the dialog.
-wrow() {
-    con_screen | sed -n 's/^[^│]*│//p' | awk -v a="$1" '$1 == "read" && $2 == a { print $3, $4; exit }'
-}
-# wok ACTION: the OK count of the row (an integer), or fail.
-wok() {
-    local r
-    r=$(wrow "$1")
-    [[ "${r#* }" =~ ^[0-9]+$ ]] || { con_dump; fail "cannot read the OK count of $1 ('$r')"; }
-    echo "${r#* }"
-}
-# wait_wok_above ACTION N SECONDS
-wait_wok_above() {
-    local i r
-    for ((i = 0; i < $3 * 10; i++)); do
-        r=$(wrow "$1")
-        [[ "${r#* }" =~ ^[0-9]+$ ]] && [ "${r#* }" -gt "$2" ] && return 0
-        sleep 0.1
-    done
-    con_dump
-    fail "$1's OK count stays at or below $2"
-}
 # wait_weight ACTION WEIGHT: waits until the row shows WEIGHT.
 wait_weight() {
     local i
     for ((i = 0; i < 50; i++)); do
-        [ "$(wrow "$1" | cut -d' ' -f1)" = "$2" ] && return 0
+        [ "$(con_wrow read "$1" | cut -d' ' -f1)" = "$2" ] && return 0
         sleep 0.1
     done
     con_dump
@@ -66,8 +44,8 @@ con_expect 'LIST +ACTION +WEIGHT +OK +IGN +UNX' 5 "the dialog's columns"
 con_expect '^F1 Help \+/- Weight 0-9 Type / Filter Esc Close' 5 "the dialog's footer"
 
 filter select
-wait_wok_above select_one 5 30
-wait_wok_above select 2 30
+con_wait_wok_above read select_one 5 30
+con_wait_wok_above read select 2 30
 wait_weight select_one 200
 
 note "select_one's weight typed as 0"
@@ -78,11 +56,11 @@ con_expect 'weight read.select_one = 0 \(disabled\)' 5 "typing 0 disables the ac
 wait_weight select_one 0
 filter select
 # A statement drawn before the change may still finish: let it settle.
-wait_wok_above select $(($(wok select) + 2)) 30
-stopped=$(wok select_one)
-wait_wok_above select $(($(wok select) + 15)) 30
-[ "$(wok select_one)" -eq "$stopped" ] ||
-    { con_dump; fail "select_one was still drawn at weight 0 ($stopped -> $(wok select_one))"; }
+con_wait_wok_above read select $(($(con_wok read select) + 2)) 30
+stopped=$(con_wok read select_one)
+con_wait_wok_above read select $(($(con_wok read select) + 15)) 30
+[ "$(con_wok read select_one)" -eq "$stopped" ] ||
+    { con_dump; fail "select_one was still drawn at weight 0 ($stopped -> $(con_wok read select_one))"; }
 
 note "+ - Left Right, and a typed weight"
 filter select_one
@@ -105,7 +83,7 @@ con_keys 9
 con_keys Escape
 con_expect_gone 'weight read.select_one = 9' 2 "Esc cancels a typed weight"
 wait_weight select_one 300
-wait_wok_above select_one "$stopped" 30
+con_wait_wok_above read select_one "$stopped" 30
 
 note "closing the dialog"
 con_keys /

@@ -43,10 +43,6 @@ yaml_weight() {
             }
         }' "$1"
 }
-# wrow ACTION: "WEIGHT OK" of a read action's row in the weights dialog.
-wrow() {
-    con_screen | sed -n 's/^[^│]*│//p' | awk -v a="$1" '$1 == "read" && $2 == a { print $3, $4; exit }'
-}
 
 con_start 120 40 -p "$TMP/start.yaml" -s 15
 
@@ -131,10 +127,11 @@ con_text select
 con_keys Enter
 con_expect 'filter: select ' 5 "filter"
 for ((i = 0; i < 50; i++)); do
-    [ "$(wrow select | cut -d' ' -f1)" = 3 ] && break
+    [ "$(con_wrow read select | cut -d' ' -f1)" = 3 ] && break
     sleep 0.1
 done
-[ "$(wrow select | cut -d' ' -f1)" = 3 ] || { con_dump; fail "the loaded weight of select is not 3"; }
+[ "$(con_wrow read select | cut -d' ' -f1)" = 3 ] ||
+    { con_dump; fail "the loaded weight of select is not 3"; }
 con_keys Escape
 con_keys F5
 con_expect 'Load profile' 5 "F5 asks for a profile"

@@ -94,10 +94,5 @@ pane_flag '#{alternate_on}' 0 || fail "the alternate screen is still on"
 pane_flag '#{cursor_flag}' 1 || fail "the cursor is still hidden"
 pane_flag '#{keypad_flag}' 0 || fail "keypad mode is still on"
 con_history | grep -q '^seed: 17' || { con_history | tail -n 20; fail "no report after SIGTERM"; }
-for ((i = 0; i < 100; i++)); do
-    [ "$(postgres_left "$SERVER_DIR")" -eq 0 ] && break
-    sleep 0.1
-done
-[ "$(postgres_left "$SERVER_DIR")" -eq 0 ] || fail "postgres of $SERVER_DIR left after SIGTERM"
-[ ! -e "$SERVER_DIR" ] || fail "$SERVER_DIR left after SIGTERM"
+con_expect_server_gone "after SIGTERM"
 note ok

@@ -52,9 +52,5 @@ con_keys Enter
 rc=$(con_wait_exit 60) || { con_dump; fail "Enter did not answer yes"; }
 [ "$rc" -eq 1 ] || fail "exit status $rc with an anomaly, expected 1"
 con_history | grep -q 'nonlinearizable' || fail "the report lacks the anomaly"
-for ((i = 0; i < 100; i++)); do
-    [ "$(postgres_left "$SERVER_DIR")" -eq 0 ] && break
-    sleep 0.1
-done
-[ "$(postgres_left "$SERVER_DIR")" -eq 0 ] || fail "postgres of $SERVER_DIR left"
+con_expect_server_gone "after quit"
 note ok

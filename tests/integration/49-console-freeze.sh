@@ -11,17 +11,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console_lib.sh"
 
-# wait_state ID REGEX SECONDS
-wait_state() {
-    local i
-    for ((i = 0; i < $3 * 10; i++)); do
-        [[ "$(con_cell "$1" STATE)" =~ $2 ]] && return 0
-        sleep 0.1
-    done
-    con_dump
-    fail "thread $1 never got to state '$2'"
-}
-
 # backend ID COLUMNS: those columns of worker ID's row of pg_stat_activity.
 backend() {
     con_psql "SELECT $2 FROM pg_stat_activity WHERE application_name = 'melee-w$1'"
@@ -46,14 +35,14 @@ con_keys Home
 con_expect 'z Freeze' 5 "the footer offers Freeze"
 con_keys z
 con_expect 'freezing thread 0' 5 "z says what it does"
-wait_state 0 '^frozen [0-9.]+s$' 20
+con_wait_state 0 '^frozen [0-9.]+s$' 20
 con_expect 'z Unfreeze' 5 "the footer offers Unfreeze for a frozen thread"
 pid=$(backend 0 pid)
 xact=$(backend 0 xact_start)
 [ "$(backend 0 state)" = "idle in transaction" ] ||
     { con_dump; fail "frozen backend $pid is '$(backend 0 state)', not idle in transaction"; }
 note "the others wait for its lock"
-for id in 1 2; do wait_state $id '^waiting$' 20; done
+for id in 1 2; do con_wait_state $id '^waiting$' 20; done
 # The first waiter waits for the frozen transaction, the next one queues
 # behind the first for the row.
 [ "$(blocked_by "$pid")" -ge 1 ] || fail "no worker waits for the frozen backend $pid"
@@ -63,7 +52,7 @@ sleep 3
 [ "$(backend 0 state)" = "idle in transaction" ] || fail "the frozen backend left its transaction"
 [ "$(backend 0 xact_start)" = "$xact" ] || fail "the frozen backend is in another transaction"
 [ "$(con_ok 1)" -eq "$held" ] || fail "thread 1 went on past the frozen thread's lock"
-wait_state 0 '^frozen ([3-9]\.[0-9]|[1-9][0-9])s$' 5
+con_wait_state 0 '^frozen ([3-9]\.[0-9]|[1-9][0-9])s$' 5
 
 note "z again lets it go on in the same transaction, which then ends normally"
 n_before=$(con_psql "SELECT n FROM melee_hot WHERE id = 1")
@@ -90,7 +79,7 @@ con_psql "ALTER SYSTEM SET idle_in_transaction_session_timeout = '2s'" >/dev/nul
 con_psql "SELECT pg_reload_conf()" >/dev/null
 sleep 0.5
 con_keys z
-wait_state 0 '^frozen ' 20
+con_wait_state 0 '^frozen ' 20
 # 25P03: idle_in_transaction_session_timeout, the server's own word.
 con_expect '25P03 +the server ended the frozen session after [0-9.]+ s: terminating' 20 \
     "an event says the server ended it"
@@ -104,11 +93,11 @@ done
 
 note "P pauses every thread while one is frozen (it lets go and ends its transaction)"
 con_keys z
-wait_state 0 '^frozen ' 20
+con_wait_state 0 '^frozen ' 20
 pid=$(backend 0 pid)
 con_keys P
 con_expect 'pausing every thread' 5 "P pauses everyone"
-for id in 0 1 2; do wait_state $id '^paused$' 20; done
+for id in 0 1 2; do con_wait_state $id '^paused$' 20; done
 [ "$(backend 0 state)" = "idle" ] || fail "paused thread 0's backend is '$(backend 0 state)', not idle"
 con_keys P
 con_expect 'resuming every thread' 5 "P resumes everyone"
@@ -118,7 +107,7 @@ done
 
 note "quit while a thread is frozen"
 con_keys Home z
-wait_state 0 '^frozen ' 20
+con_wait_state 0 '^frozen ' 20
 con_quit_expect 0
 
 note "a bank transfer frozen mid-transaction goes on and the history stays valid"
@@ -127,7 +116,7 @@ con_start 140 40 -w bank -t 2 -s 21
 con_wait_ok_above 0 3 30 || { con_dump; fail "bank thread 0 does nothing"; }
 con_keys Home z
 con_expect 'freezing thread 0' 5 "z freezes a workload thread that opens its own transactions"
-wait_state 0 '^frozen ' 20
+con_wait_state 0 '^frozen ' 20
 [ "$(backend 0 state)" = "idle in transaction" ] ||
     { con_dump; fail "the frozen bank backend is '$(backend 0 state)', not idle in transaction"; }
 sleep 2

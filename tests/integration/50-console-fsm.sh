@@ -11,29 +11,6 @@
 sed 's/iterations: [0-9]*/iterations: 100000000/' "$ROOT/profiles/fsm-update-inc.yaml" >"$TMP/inc.yaml"
 sed 's/iterations: [0-9]*/iterations: 100000000/' "$ROOT/profiles/fsm-lost-update.yaml" >"$TMP/lost.yaml"
 
-# wrow ROW: "WEIGHT OK" of a transition's row in the weights dialog.
-wrow() {
-    con_screen | sed -n 's/^[^│]*│//p' |
-        awk -v a="$1" '$1 == "dml_nontrans" && $2 == a { print $3, $4; exit }'
-}
-# wok ROW: the row's OK count, or fail.
-wok() {
-    local r
-    r=$(wrow "$1")
-    [[ "${r#* }" =~ ^[0-9]+$ ]] || { con_dump; fail "cannot read the OK count of $1 ('$r')"; }
-    echo "${r#* }"
-}
-# wait_wok_above ROW N SECONDS
-wait_wok_above() {
-    local i r
-    for ((i = 0; i < $3 * 10; i++)); do
-        r=$(wrow "$1")
-        [[ "${r#* }" =~ ^[0-9]+$ ]] && [ "${r#* }" -gt "$2" ] && return 0
-        sleep 0.1
-    done
-    con_dump
-    fail "$1's OK count stays at or below $2"
-}
 # states: the LIST column (the thread's state) of every thread row.
 states() { con_screen | awk '$1 ~ /^[0-9]+$/ && NF > 5 && $3 ~ /^(running|idle|waiting)/ { print $2 }'; }
 
@@ -44,9 +21,11 @@ con_expect '^ +[0-9]+ (inc|check) +(running|idle|waiting)' 10 "the thread panel 
 note "the weights dialog lists the transitions"
 con_keys w
 con_expect 'Action weights \(5\)' 5 "five rows: the start state and four transitions"
-[ "$(wrow 'inc>inc' | cut -d' ' -f1)" = 3 ] || { con_dump; fail "inc>inc does not show weight 3"; }
-[ "$(wrow 'inc>check' | cut -d' ' -f1)" = 1 ] || { con_dump; fail "inc>check does not show weight 1"; }
-wait_wok_above 'inc>check' 5 30
+[ "$(con_wrow dml_nontrans 'inc>inc' | cut -d' ' -f1)" = 3 ] ||
+    { con_dump; fail "inc>inc does not show weight 3"; }
+[ "$(con_wrow dml_nontrans 'inc>check' | cut -d' ' -f1)" = 1 ] ||
+    { con_dump; fail "inc>check does not show weight 1"; }
+con_wait_wok_above dml_nontrans 'inc>check' 5 30
 
 note "inc>check typed as 0: no thread goes to check any more"
 con_keys /
@@ -59,11 +38,11 @@ con_expect 'weight dml_nontrans.inc>check = 0 \(disabled\)' 5 "typing 0 disables
 con_keys /
 con_keys Escape
 con_expect_gone 'filter: ' 5 "the filter is cleared"
-wait_wok_above 'inc>inc' $(($(wok 'inc>inc') + 50)) 30
-stopped=$(wok 'inc>check')
-wait_wok_above 'inc>inc' $(($(wok 'inc>inc') + 200)) 30
-[ "$(wok 'inc>check')" -eq "$stopped" ] ||
-    { con_dump; fail "inc>check was still taken at weight 0 ($stopped -> $(wok 'inc>check'))"; }
+con_wait_wok_above dml_nontrans 'inc>inc' $(($(con_wok dml_nontrans 'inc>inc') + 50)) 30
+stopped=$(con_wok dml_nontrans 'inc>check')
+con_wait_wok_above dml_nontrans 'inc>inc' $(($(con_wok dml_nontrans 'inc>inc') + 200)) 30
+[ "$(con_wok dml_nontrans 'inc>check')" -eq "$stopped" ] ||
+    { con_dump; fail "inc>check was still taken at weight 0 ($stopped -> $(con_wok dml_nontrans 'inc>check'))"; }
 con_keys Escape
 con_expect_gone 'Action weights' 5 "the dialog closes"
 [ "$(states | sort -u)" = inc ] || { con_dump; fail "threads not all in inc: $(states | tr '\n' ' ')"; }

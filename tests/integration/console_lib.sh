@@ -178,8 +178,60 @@ con_wait_ok_above() {
     return 1
 }
 
+# con_wait_state ID REGEX SECONDS: waits until worker ID's STATE matches
+# REGEX, or fails with the screen.
+con_wait_state() {
+    local i
+    for ((i = 0; i < $3 * 10; i++)); do
+        [[ "$(con_cell "$1" STATE)" =~ $2 ]] && return 0
+        sleep 0.1
+    done
+    con_dump
+    fail "thread $1 never got to state '$2'"
+}
+
+# con_wrow LIST ACTION: "WEIGHT OK" of ACTION's row of LIST in the weights
+# dialog (an FSM workload's transitions are rows of dml_nontrans).
+con_wrow() {
+    con_screen | sed -n 's/^[^│]*│//p' |
+        awk -v l="$1" -v a="$2" '$1 == l && $2 == a { print $3, $4; exit }'
+}
+
+# con_wok LIST ACTION: the OK count of that row (an integer), or fail.
+con_wok() {
+    local r
+    r=$(con_wrow "$1" "$2")
+    [[ "${r#* }" =~ ^[0-9]+$ ]] || { con_dump; fail "cannot read the OK count of $2 ('$r')"; }
+    echo "${r#* }"
+}
+
+# con_wait_wok_above LIST ACTION N SECONDS: waits until that row's OK
+# count is above N, or fails with the screen.
+con_wait_wok_above() {
+    local i r
+    for ((i = 0; i < $4 * 10; i++)); do
+        r=$(con_wrow "$1" "$2")
+        [[ "${r#* }" =~ ^[0-9]+$ ]] && [ "${r#* }" -gt "$3" ] && return 0
+        sleep 0.1
+    done
+    con_dump
+    fail "$2's OK count stays at or below $3"
+}
+
 # postgres_left DIR: how many processes still run from the server DIR.
 postgres_left() { ps -eo args= | grep -F -- "$1" | grep -v grep | grep -c postgres; }
+
+# con_expect_server_gone WHEN: waits up to 10 s for the run's server to
+# stop; fails when some of its processes or its directory are left.
+con_expect_server_gone() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        [ "$(postgres_left "$SERVER_DIR")" -eq 0 ] && break
+        sleep 0.1
+    done
+    [ "$(postgres_left "$SERVER_DIR")" -eq 0 ] || fail "postgres processes of $SERVER_DIR left $1"
+    [ ! -e "$SERVER_DIR" ] || fail "the server directory $SERVER_DIR is still there $1"
+}
 
 # con_psql SQL: runs SQL on the run's server over a separate connection.
 con_psql() {
@@ -197,11 +249,5 @@ con_quit_expect() {
     [ "$rc" -eq "$1" ] || { con_history | tail -n 30; fail "exit status $rc, expected $1"; }
     con_history | grep -q '^seed: [0-9]' || { con_history | tail -n 30; fail "no report after quit"; }
     con_history | grep -q '^reproduce: ' || fail "the report lacks the reproduce line"
-    local i
-    for ((i = 0; i < 100; i++)); do
-        [ "$(postgres_left "$SERVER_DIR")" -eq 0 ] && break
-        sleep 0.1
-    done
-    [ "$(postgres_left "$SERVER_DIR")" -eq 0 ] || fail "postgres processes of $SERVER_DIR left behind"
-    [ ! -e "$SERVER_DIR" ] || fail "the server directory $SERVER_DIR is still there"
+    con_expect_server_gone "after quit"
 }
