@@ -34,22 +34,29 @@ pgbench_tps() {
         2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1
 }
 
-# melee_rate SEND [OPTION...]: one melee round with the custom action
-# sending that way (and the options given); prints its ok operations per
-# second.
+# melee_rate CONNINFO SEND [OPTION...]: one melee round on CONNINFO with
+# the custom action sending that way (and the options given); prints its
+# ok operations per second and the melee process's CPU microseconds (user
+# + system) per ok operation.
 melee_rate() {
-    local send=$1
-    shift
+    local conninfo=$1 send=$2
+    shift 2
     sed "s/^    list: dml_nontrans$/&\n    send: $send/" "$ROOT/profiles/point-select.yaml" \
         >"$DIR/profile.yaml"
-    "$MELEE" --headless -d "$CONN" -p "$DIR/profile.yaml" -t 8 -D "$SECS" "$@" \
-        --summary-json "$DIR/summary.json" >"$DIR/report" 2>"$DIR/err" || {
-        tail -n 20 "$DIR/report" "$DIR/err" >&2; exit 1; }
+    /usr/bin/time -f '%U %S' -o "$DIR/time" "$MELEE" --headless -d "$conninfo" \
+        -p "$DIR/profile.yaml" -t 8 -D "$SECS" "$@" --summary-json "$DIR/summary.json" \
+        >"$DIR/report" 2>"$DIR/err" || { tail -n 20 "$DIR/report" "$DIR/err" >&2; exit 1; }
     local ops dur
     ops=$(grep -o '"ok":[0-9]*' "$DIR/summary.json" | head -n 1 | cut -d: -f2)
     dur=$(grep -o '"duration_s":[0-9.]*' "$DIR/summary.json" | head -n 1 | cut -d: -f2)
-    awk -v o="$ops" -v d="$dur" 'BEGIN { printf "%.1f", o / d }'
+    awk -v o="$ops" -v d="$dur" '{ printf "%.1f %.1f", o / d, ($1 + $2) * 1e6 / o }' "$DIR/time"
 }
+
+# ratio A B: A / B to three places.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+
+# median VALUE...: the middle value (the lower one of an even count).
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 echo "pgbench -S -c 8 -j 2 against melee point-select with 8 threads, $ROUNDS rounds of $SECS s"
 summary=()
@@ -58,28 +65,30 @@ for pair in "simple literals" "extended params" "prepared prepared"; do
     ratios=()
     for ((i = 1; i <= ROUNDS; i++)); do
         pgb=$(pgbench_tps "$1")
-        mel=$(melee_rate "$2")
-        ratio=$(awk -v a="$mel" -v b="$pgb" 'BEGIN { printf "%.3f", a / b }')
+        mel=$(melee_rate "$CONN" "$2")
+        mel=${mel%% *}
+        ratio=$(ratio "$mel" "$pgb")
         ratios+=("$ratio")
         printf '%-9s round %d: pgbench %10.1f tps   melee (send: %s) %10.1f ops/s   ratio %s\n' \
             "$1" "$i" "$pgb" "$2" "$mel" "$ratio"
     done
-    median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    median=$(median "${ratios[@]}")
     summary+=("$(printf 'median ratio, pgbench -M %-8s vs melee send: %-8s  %s' "$1" "$2" "$median")")
 done
 
 # The cost of --report: point selects with and without it, alternating.
 ratios=()
 for ((i = 1; i <= ROUNDS; i++)); do
-    plain=$(melee_rate params)
+    plain=$(melee_rate "$CONN" params)
     rm -rf "$DIR/run-report"
-    with=$(melee_rate params --report "$DIR/run-report")
-    ratio=$(awk -v a="$with" -v b="$plain" 'BEGIN { printf "%.3f", a / b }')
+    with=$(melee_rate "$CONN" params --report "$DIR/run-report")
+    plain=${plain%% *} with=${with%% *}
+    ratio=$(ratio "$with" "$plain")
     ratios+=("$ratio")
     printf 'report   round %d: without %10.1f ops/s   with --report %10.1f ops/s   ratio %s\n' \
         "$i" "$plain" "$with" "$ratio"
 done
-median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+median=$(median "${ratios[@]}")
 summary+=("$(printf 'median ratio, point selects with --report vs without:       %s' "$median")")
 printf '%s\n' "${summary[@]}"
 
@@ -91,27 +100,16 @@ printf '%s\n' "${summary[@]}"
 # proxy's extra hop takes from the server.
 echo "point-select over TCP, straight vs through the fault proxy (no fault active), $ROUNDS rounds of $SECS s"
 TCP="host=127.0.0.1 port=$PORT user=postgres dbname=postgres"
-# melee_tcp_rate ARGS...: one round over TCP; prints ok operations per
-# second and the melee process's CPU microseconds per ok operation.
-melee_tcp_rate() {
-    sed "s/^    list: dml_nontrans$/&\n    send: params/" "$ROOT/profiles/point-select.yaml" \
-        >"$DIR/profile.yaml"
-    /usr/bin/time -f '%U %S' -o "$DIR/time" "$MELEE" --headless -d "$TCP" -p "$DIR/profile.yaml" \
-        -t 8 -D "$SECS" "$@" --summary-json "$DIR/summary.json" >"$DIR/report" 2>"$DIR/err" || {
-        tail -n 20 "$DIR/report" "$DIR/err" >&2; exit 1; }
-    local ops dur
-    ops=$(grep -o '"ok":[0-9]*' "$DIR/summary.json" | head -n 1 | cut -d: -f2)
-    dur=$(grep -o '"duration_s":[0-9.]*' "$DIR/summary.json" | head -n 1 | cut -d: -f2)
-    awk -v o="$ops" -v d="$dur" '{ printf "%.1f %.1f", o / d, ($1 + $2) * 1e6 / o }' "$DIR/time"
-}
 ratios=()
 for ((i = 1; i <= ROUNDS; i++)); do
-    read -r direct direct_us < <(melee_tcp_rate)
-    read -r proxied proxied_us < <(melee_tcp_rate --nemesis latency --nemesis-quiet 86400)
-    ratio=$(awk -v a="$proxied" -v b="$direct" 'BEGIN { printf "%.3f", a / b }')
+    direct=$(melee_rate "$TCP" params)
+    proxied=$(melee_rate "$TCP" params --nemesis latency --nemesis-quiet 86400)
+    read -r direct direct_us <<<"$direct"
+    read -r proxied proxied_us <<<"$proxied"
+    ratio=$(ratio "$proxied" "$direct")
     ratios+=("$ratio")
     printf 'round %d: straight %10.1f ops/s (%5.1f us CPU/op)   through the proxy %10.1f ops/s (%5.1f us CPU/op)   ratio %s\n' \
         "$i" "$direct" "$direct_us" "$proxied" "$proxied_us" "$ratio"
 done
-median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+median=$(median "${ratios[@]}")
 printf 'median ratio, through the proxy vs straight: %s\n' "$median"
