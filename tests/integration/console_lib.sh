@@ -54,8 +54,14 @@ echo \$? >$(printf '%q' "$TMP/rc")
 exec sleep 3600
 EOF
     con_tmux kill-session -t "$CON_T" 2>/dev/null
-    con_tmux new-session -d -s "$CON_T" -x "$cols" -y "$lines" \
-        "TERM=${CON_TERM:-tmux-256color} bash $(printf '%q' "$TMP/wrap.sh")"
+    # Killing the last session ends the tmux server; a new session asked of
+    # it while it exits fails ("server exited unexpectedly"): ask again.
+    local try
+    for try in 1 2 3 4 5; do
+        con_tmux new-session -d -s "$CON_T" -x "$cols" -y "$lines" \
+            "TERM=${CON_TERM:-tmux-256color} bash $(printf '%q' "$TMP/wrap.sh")" && break
+        sleep 0.2
+    done
     con_tmux set-option -t "$CON_T" remain-on-exit on >/dev/null
     con_tmux set-option -t "$CON_T" history-limit 5000 >/dev/null
     con_wait ' ID ' 60 || { con_dump; fail "the thread table did not appear"; }
