@@ -2,7 +2,7 @@
 # The same seed with one thread gives the same statement sequence.
 . "$(dirname "$0")/lib.sh"
 for i in 1 2; do
-    "$MELEE" --headless -t 1 -c ddl -s 4242 -D 5 --log "$TMP/log$i" >/dev/null 2>"$TMP/err$i" ||
+    "$MELEE" --headless -t 1 -c ddl -s 4242 -D 10 --log "$TMP/log$i" >/dev/null 2>"$TMP/err$i" ||
         fail "run $i failed: $(tail -n 3 "$TMP/err$i")"
     # time, thread, outcome, latency [, sqlstate] are run-specific: keep the SQL.
     awk '{ if ($3 == "ok") { $1=$2=$3=$4=""; } else if ($3 == "error") { $1=$2=$3=$4=$5=""; } else next; print }' \
