@@ -138,7 +138,6 @@ typedef struct fsm_state {
     size_t nsteps;
     fsm_transition *next;
     size_t nnext;
-    error_rule *expected;  /* every step's rules together (the state's row) */
 } fsm_state;
 
 typedef struct fsm_workload {
@@ -289,7 +288,9 @@ typedef struct fsm_observer {
 } fsm_observer;
 
 /* Runs state si of w with d on a's connection: its steps in order, in one
- * transaction when the state says so. A failed statement rolls back an
+ * transaction when the state says so. A failed statement is judged by the
+ * expected errors of its own step (ax_expect_errors; the BEGIN and COMMIT
+ * a state adds around its steps expect none). A failed statement rolls back an
  * open transaction, restores d as it was when that transaction began, and
  * returns ACT_FAIL with the error in the worker; a failed assertion ends
  * the state the same way and returns ACT_OK. Only checks at or below

@@ -240,6 +240,7 @@ static step_end run_sql(state_run *r, const fsm_step *st)
 
 static step_end run_step(state_run *r, const fsm_step *st)
 {
+    ax_expect_errors(r->a, st->expected);
     switch (st->kind) {
     case FSM_STEP_BEGIN:
         if (ax_in_txn(r->a))
@@ -268,6 +269,7 @@ act_result fsm_run_state(actx *a, const fsm_workload *w, size_t si, fsm_data *d,
                          fsm_level max_level, const fsm_observer *obs)
 {
     state_run r = {.a = a, .w = w, .s = &w->states[si], .d = d, .max_level = max_level, .obs = obs};
+    ax_expect_errors(a, NULL);
     if (r.s->transaction) {
         save(&r);
         if (!ax_begin(a)) {
@@ -278,6 +280,8 @@ act_result fsm_run_state(actx *a, const fsm_workload *w, size_t si, fsm_data *d,
     step_end end = STEP_NEXT;
     for (r.step = 0; r.step < r.s->nsteps && end == STEP_NEXT; r.step++)
         end = run_step(&r, &r.s->steps[r.step]);
+    if (end != STEP_FAILED)
+        ax_expect_errors(a, NULL); /* a failed step's rules judge its error when we return */
     if (end == STEP_NEXT && ax_in_txn(a)) {
         /* a transaction still open at the end of the state is committed */
         end = ax_commit(a) ? STEP_NEXT : STEP_FAILED;

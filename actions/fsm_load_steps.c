@@ -266,18 +266,6 @@ static int get_step(loader *l, yaml_node_t *n, fsm_step *st, vars *v)
                : 0;
 }
 
-/* The state's row rules: every step's, borrowed. */
-static void union_rules(fsm_state *s)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < s->nsteps; i++)
-        for (error_rule *r = s->steps[i].expected; r && (r->sqlstate || r->message); r++) {
-            s->expected = xrealloc(s->expected, (n + 2) * sizeof *s->expected);
-            s->expected[n++] = *r;
-            s->expected[n] = (error_rule)ERROR_RULES_END;
-        }
-}
-
 int fl_state(loader *l, yaml_node_t *n, fsm_state *s, vars *v)
 {
     static const char *const KEYS[] = {"transaction", "steps", NULL};
@@ -303,7 +291,6 @@ int fl_state(loader *l, yaml_node_t *n, fsm_state *s, vars *v)
         if (get_step(l, fl_node(l, steps->data.sequence.items.start[i]), &s->steps[i], v))
             return -1;
     }
-    union_rules(s);
     return 0;
 }
 

@@ -156,8 +156,6 @@ static void free_workload(fsm_workload *w)
             free_step(&s->steps[k]);
         free(s->steps);
         free(s->next);
-        /* the state's rules borrow the steps' strings */
-        free(s->expected);
     }
     free(w->states);
 }

@@ -55,10 +55,9 @@ static bool scale_threads(fsm_plan *c, int run_threads, char **err)
     return true;
 }
 
-
-
-static size_t add_row(fsm_plan *c, fsm_row data, char *name, unsigned weight,
-                      const error_rule *expected, action_fn run)
+/* A row of the run's table. Its expected errors are none: each step of
+ * the state it runs says its own (fsm_run_state). */
+static size_t add_row(fsm_plan *c, fsm_row data, char *name, unsigned weight, action_fn run)
 {
     size_t i = c->nrows++;
     c->rows = xrealloc(c->rows, c->nrows * sizeof *c->rows);
@@ -66,7 +65,7 @@ static size_t add_row(fsm_plan *c, fsm_row data, char *name, unsigned weight,
     c->row_names = xrealloc(c->row_names, c->nrows * sizeof *c->row_names);
     c->row_data[i] = data;
     c->row_names[i] = name;
-    c->rows[i] = (action_def){name, LIST_DML_NONTRANS, weight, run, expected,
+    c->rows[i] = (action_def){name, LIST_DML_NONTRANS, weight, run, NULL,
                               ACTF_NONE, NULL};
     return i;
 }
@@ -98,7 +97,7 @@ static void build_rows(fsm_plan *c, action_fn run)
         const fsm_workload *w = &s->w[wi];
         const fsm_state *start = &w->states[w->start];
         c->start_row[wi] = add_row(c, (fsm_row){ROW_STATE, wi, w->start},
-                                   qualified(c, wi, "%s%s", start->name, ""), 1, start->expected, run);
+                                   qualified(c, wi, "%s%s", start->name, ""), 1, run);
         for (size_t si = 0; si < w->nstates; si++) {
             const fsm_state *st = &w->states[si];
             c->labels[fsm_plan_flat(c, wi, (int)si)] = qualified(c, wi, "%s%s", st->name, "");
@@ -106,8 +105,7 @@ static void build_rows(fsm_plan *c, action_fn run)
             for (size_t k = 0; k < st->nnext; k++) {
                 const fsm_state *to = &w->states[st->next[k].to];
                 add_row(c, (fsm_row){ROW_STATE, wi, st->next[k].to},
-                        qualified(c, wi, "%s>%s", st->name, to->name), st->next[k].weight,
-                        to->expected, run);
+                        qualified(c, wi, "%s>%s", st->name, to->name), st->next[k].weight, run);
             }
         }
     }
@@ -119,8 +117,7 @@ static void build_rows(fsm_plan *c, action_fn run)
             for (size_t si = 0; si < s->w[wi].nstates; si++)
                 if ((int)si != s->w[wi].start)
                     add_row(c, (fsm_row){ROW_STATE, wi, (int)si},
-                            qualified(c, wi, "*>%s%s", s->w[wi].states[si].name, ""), 1,
-                            s->w[wi].states[si].expected, run);
+                            qualified(c, wi, "*>%s%s", s->w[wi].states[si].name, ""), 1, run);
         c->jumps = xcalloc(s->n, sizeof *c->jumps);
         c->njumps = xcalloc(s->n, sizeof *c->njumps);
         for (size_t wi = 0; wi < s->n; wi++) {
@@ -132,7 +129,7 @@ static void build_rows(fsm_plan *c, action_fn run)
     }
     if (s->mode == FSM_SERIAL && s->n > 1)
         c->next_workload_row = add_row(c, (fsm_row){ROW_NEXT_WORKLOAD, 0, -1},
-                                       xstrdup("next-workload"), 1, NULL, run);
+                                       xstrdup("next-workload"), 1, run);
     for (size_t i = 0; i < c->nrows; i++)
         c->rows[i].data = &c->row_data[i];
     /* the start rows and a serial run's switch are never drawn */

@@ -27,6 +27,12 @@ unsigned ax_weight(const actx *a, size_t i)
                            : 0;
 }
 
+void ax_expect_errors(actx *a, const error_rule *rules)
+{
+    a->w->own_rules = true;
+    a->w->step_rules = rules;
+}
+
 void ax_set_label(actx *a, const char *label)
 {
     atomic_store(&a->w->label, label);

@@ -62,6 +62,8 @@ typedef struct worker {
     PGresult *last;                /* last successful result */
     bool in_txn;
     err_facts err;                 /* the failed statement's facts (message NULL: none) */
+    bool own_rules;                /* the action gave the running step's rules (ax_expect_errors) */
+    const error_rule *step_rules;  /* those rules (NULL: none), in place of the action row's */
     int64_t process;               /* history process number (fresh after info) */
     uint64_t backoff_ms;
     char *connect_err;             /* why the last connection attempt failed */
@@ -182,7 +184,8 @@ void worker_publish_sql(worker *w, const char *sql);
  * run's (DDL runs, cancels drawable) and the fault windows covering it. */
 unsigned worker_conditions(worker *w);
 /* Returns the class of w's recorded failure (w->err) in the action def
- * (NULL: none; its expected errors come first). */
+ * (NULL: none; its expected errors come first, or the running step's
+ * when the action gave them with ax_expect_errors). */
 err_class worker_classify(worker *w, const action_def *def);
 /* session.c: sets up w's new connection (application name, isolation
  * level read back, the workload's session SQL, setseed). Returns false

@@ -164,8 +164,8 @@ unsigned worker_conditions(worker *w)
 
 err_class worker_classify(worker *w, const action_def *def)
 {
-    return errclass_classify(&w->err, def ? def->expected : NULL, w->run->profile_rules,
-                             worker_conditions(w));
+    const error_rule *own = w->own_rules ? w->step_rules : def ? def->expected : NULL;
+    return errclass_classify(&w->err, own, w->run->profile_rules, worker_conditions(w));
 }
 
 /* Counts a failed action by its class; hangs were recorded when seen. */
@@ -199,6 +199,7 @@ static void run_one(worker *w, int idx)
     atomic_store(&w->action_start_us, t0);
     sb_reset(&w->ax.sql);
     w->ax.action = ra->def;
+    w->own_rules = false;
     worker_clear_error(w);
     act_result res = ra->def->run(&w->ax);
     uint64_t lat = now_us() - t0;

@@ -187,6 +187,14 @@ int ax_draw(actx *a, const size_t *rows, size_t n);
 /* Returns row i's live weight (0 for an unknown row). */
 unsigned ax_weight(const actx *a, size_t i);
 
+/* Says which errors the statements the action runs from now on expect:
+ * rules (ERROR_RULES_END-terminated; NULL: none) take the place of the
+ * action row's expected errors until the action ends, so an action made
+ * of steps (an FSM state) judges each failure by the rules of the step
+ * that failed. The profile's rules and the built-in table still follow.
+ * rules must live as long as the action runs. */
+void ax_expect_errors(actx *a, const error_rule *rules);
+
 /* Shows label (e.g. an FSM state's name) in the thread panel. label must
  * live as long as the per-run context. */
 void ax_set_label(actx *a, const char *label);

@@ -4,8 +4,9 @@
 # which must fail its named assertion with the finding's whole story;
 # serial, parallel and composed runs of the shipped workloads each run
 # and report per workload; a malformed file is refused before any
-# connection with FILE:LINE:COL; one thread and one seed give the same
-# statements twice.
+# connection with FILE:LINE:COL; an error is judged by the expected
+# errors of its own step, not by the other steps' of its state; one
+# thread and one seed give the same statements twice.
 . "$(dirname "$0")/lib.sh"
 
 # passed_of / failed_of FILE: the counts of the summary's assertions object.
@@ -88,6 +89,34 @@ grep -qE '^dml_nontrans\.next-workload +4 ' "$TMP/serial.out" ||
     fail "serial: not one teardown (and next setup) after each of the four workloads"
 grep -qE '^dml_nontrans\.[a-z_]+\.\*>[a-z_]+ +[1-9]' "$TMP/composed.out" ||
     fail "composed: no thread jumped into another workload"
+
+note "expected errors are per step: an error only another step expects is a finding"
+cat >"$TMP/steps.yaml" <<'EOF'
+run: {workload: fsm, threads: 1}
+fsm:
+  name: steps
+  iterations: 20
+  states:
+    own:
+      - sql: "DO $$BEGIN RAISE EXCEPTION 'raised where expected' USING ERRCODE = 'P0001'; END$$"
+        expected_errors: ["P0001"]
+    other:
+      - sql: "DO $$BEGIN RAISE EXCEPTION 'raised by the step before' USING ERRCODE = 'P0001'; END$$"
+      - sql: "SELECT 1"
+        expected_errors: ["P0001"]
+  start: own
+  transitions:
+    own: {own: 1, other: 1}
+    other: {own: 1, other: 1}
+EOF
+run_profile steps "$TMP/steps.yaml" -s 3
+rc=$?
+[ $rc -eq 1 ] || { tail -n 30 "$TMP/steps.out"; fail "an error no rule of its step expects: exit $rc, not 1"; }
+[ "$(json_int "$TMP/steps.json" ignored)" -ge 1 ] || fail "the error its own step expects was not ignored"
+[ "$(json_int "$TMP/steps.json" unexpected)" -ge 1 ] || fail "the error of the step before was not a finding"
+grep -q 'raised by the step before' "$TMP/steps.out" || fail "the report lacks the unexpected error"
+! grep -q 'message:  raised where expected' "$TMP/steps.out" || fail "the expected error was reported as a finding"
+echo "per-step rules: $(json_int "$TMP/steps.json" ignored) ignored, $(json_int "$TMP/steps.json" unexpected) unexpected"
 
 note "a malformed workload is refused before any connection"
 sed 's/inc: {inc: 3, check: 1}/inc: {inc: 3, chek: 1}/' "$ROOT/profiles/fsm-update-inc.yaml" >"$TMP/bad.yaml"

@@ -102,10 +102,11 @@ static void test_loads_a_good_workload(void **state)
     assert_true(check->transaction);
     assert_int_equal(check->steps[0].nchecks, 2);
     assert_int_equal(check->steps[0].checks[0].level, FSM_ALWAYS);
-    assert_string_equal(check->expected[0].sqlstate, "40001");
-    assert_string_equal(check->expected[1].sqlstate, "40P01");
-    assert_null(check->expected[2].sqlstate);
+    assert_string_equal(check->steps[0].expected[0].sqlstate, "40001");
+    assert_string_equal(check->steps[0].expected[1].sqlstate, "40P01");
+    assert_null(check->steps[0].expected[2].sqlstate);
     const fsm_state *inc = &w->states[fsm_state_find(w, "inc")];
+    assert_null(inc->steps[0].expected);
     assert_int_equal(inc->steps[0].checks[0].level, FSM_OWN_TABLE);
     assert_int_equal(inc->nnext, 2);
     assert_int_equal(inc->next[0].weight, 3);

@@ -68,6 +68,25 @@ static err_class lost_at(worker *w, uint64_t at_us)
     return worker_classify(w, NULL);
 }
 
+/* An action made of steps (an FSM state) says each step's expected
+ * errors: they take the place of the row's, so an error that only another
+ * step expects is a finding; the profile's and built-in rules still hold. */
+static void step_rules_replace_the_rows(void **state)
+{
+    fixture *f = *state;
+    static const error_rule STEP_B[] = {{"P0001", NULL, EC_IGNORED, WHEN_ALWAYS}, ERROR_RULES_END};
+    action_def row = {.name = "a>b", .list = LIST_DML_NONTRANS, .expected = STEP_B};
+    fail_with(f->w, "P0001", "planted by step a", false, now_us());
+    assert_int_equal(worker_classify(f->w, &row), EC_IGNORED);
+    ax_expect_errors(&f->w->ax, NULL);            /* step a expects nothing */
+    assert_int_equal(worker_classify(f->w, &row), EC_UNEXPECTED);
+    ax_expect_errors(&f->w->ax, STEP_B);          /* step b expects it */
+    assert_int_equal(worker_classify(f->w, NULL), EC_IGNORED);
+    ax_expect_errors(&f->w->ax, NULL);
+    fail_with(f->w, "40001", "could not serialize access", false, now_us());
+    assert_int_equal(worker_classify(f->w, &row), EC_IGNORED);
+}
+
 static void ddl_running_is_a_condition(void **state)
 {
     fixture *f = *state;
@@ -195,6 +214,7 @@ int main(void)
     /* run_new finds its workload among the installed ones. */
     builtin_workloads_install();
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(step_rules_replace_the_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(ddl_running_is_a_condition, setup, teardown),
         cmocka_unit_test_setup_teardown(terminate_issued_is_a_condition, setup, teardown),
         cmocka_unit_test_setup_teardown(cancel_issued_is_a_condition, setup, teardown),
