@@ -267,21 +267,22 @@ typedef struct fsm_data {
 void fsm_data_init(fsm_data *d, const fsm_workload *w, int tid, int threads);
 void fsm_data_free(fsm_data *d);
 
-/* A failed assertion, as the observer gets it. Strings are borrowed. */
-typedef struct fsm_failure {
+/* An assertion checked, as the observer gets it. Strings are borrowed. */
+typedef struct fsm_assertion {
     const fsm_workload *w;
     const fsm_state *state;
     size_t step;          /* index in state->steps */
-    const fsm_check *check;
-    const char *expected;
+    const fsm_check *check; /* NULL: the step's own (a value that cannot be computed) */
+    bool held;
+    const char *expected; /* what was expected and what came (also when it held) */
     const char *got;
     const char *sql;      /* the statement whose result was checked (may be NULL) */
-} fsm_failure;
+} fsm_assertion;
 
 /* What running a state tells its caller. */
 typedef struct fsm_observer {
-    /* Called for every assertion checked (failure NULL when it held). */
-    void (*on_assert)(void *arg, const fsm_failure *failure);
+    /* Called for every assertion checked, held or failed. */
+    void (*on_assert)(void *arg, const fsm_assertion *x);
     /* Called with each statement sent and its parameters, as one line. */
     void (*on_statement)(void *arg, const char *line);
     void *arg;

@@ -83,13 +83,13 @@ static void note_statement(state_run *r, const char *sql, int n, const char *con
 }
 
 /* Reports one assertion; returns whether it held. */
-static bool assertion(state_run *r, const fsm_check *c, const char *expected, const char *got,
-                      const char *sql, bool held)
+static bool report_assertion(state_run *r, const fsm_check *c, const char *expected, const char *got,
+                             const char *sql, bool held)
 {
     if (r->obs && r->obs->on_assert) {
-        fsm_failure f = {.w = r->w, .state = r->s, .step = r->step, .check = c,
-                         .expected = expected, .got = got, .sql = sql};
-        r->obs->on_assert(r->obs->arg, held ? NULL : &f);
+        fsm_assertion x = {.w = r->w, .state = r->s, .step = r->step, .check = c, .held = held,
+                           .expected = expected, .got = got, .sql = sql};
+        r->obs->on_assert(r->obs->arg, &x);
     }
     return held;
 }
@@ -172,7 +172,7 @@ static bool run_check(state_run *r, const fsm_check *c, const char *sql)
             got = xasprintf("%s = %s", what, v ? v : "NULL");
         held = ax_ntuples(r->a) > 0 && col >= 0 && col < ax_nfields(r->a) && same_value(want, v);
     }
-    assertion(r, c, expected, got, sql, held);
+    report_assertion(r, c, expected, got, sql, held);
     free(want);
     free(what);
     free(expected);
@@ -189,7 +189,7 @@ static bool run_sets(state_run *r, const fsm_step *st)
         char *v = fsm_expr_eval(&st->sets[i].value, r->d->vals, r->a->rng, &ok);
         if (!ok) {
             char *expected = xasprintf("set %s to be computable", r->w->vars[st->sets[i].var]);
-            assertion(r, NULL, expected, v, NULL, false);
+            report_assertion(r, NULL, expected, v, NULL, false);
             free(expected);
             free(v);
             return false;
@@ -216,7 +216,7 @@ static step_end run_sql(state_run *r, const fsm_step *st)
     char *err = NULL;
     char *sql = fsm_template_render(&st->sql, r->d->vals, params, &err);
     if (!sql) {
-        assertion(r, NULL, "pasted {{variables}} to be numbers or plain names", err, st->source,
+        report_assertion(r, NULL, "pasted {{variables}} to be numbers or plain names", err, st->source,
                   false);
         free(err);
         return STEP_ASSERTED;

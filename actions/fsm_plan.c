@@ -174,6 +174,7 @@ void fsm_plan_free(fsm_plan *c)
     free(c->first_trans);
     free(c->threads);
     free(c->variant);
+    free(c->schemas);
     fsm_set_free(c->set);
     pthread_mutex_destroy(&c->mu);
     free(c);
@@ -192,6 +193,9 @@ fsm_plan *fsm_plan_new(const char *source, int run_threads, action_fn run, char 
     build_rows(c, run);
     c->variant = describe_set(c->set);
     c->max_level = c->set->mode == FSM_COMPOSED ? FSM_ALWAYS : FSM_OWN_TABLE;
+    c->schemas = xcalloc(c->set->n, sizeof *c->schemas);
+    for (size_t i = 0; i < c->set->n; i++)
+        c->schemas[i] = c->set->w[i].schema;
     return c;
 }
 

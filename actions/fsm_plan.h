@@ -41,6 +41,7 @@ typedef struct fsm_plan {
     size_t next_workload_row;
     char **labels;         /* per flat state: the thread panel's label */
     char *variant;         /* "update_inc", "serial: update_inc, rmw" */
+    const char **schemas;  /* per workload: its schema (borrowed from the set) */
     fsm_level max_level;   /* assertions checked up to this level */
     /* serial mode, live */
     pthread_mutex_t mu;

@@ -263,6 +263,7 @@ static const wl_param APPEND_PARAMS[] = {
 static const wl_jepsen APPEND_JEPSEN = {
     .rows = APPEND_ROWS,
     .nrows = ARRAY_LEN(APPEND_ROWS),
+    .schema = SCHEMA,
     .checker = "append",
     .check_interval_s = 5.0,
     .run_size = sizeof(append_state),

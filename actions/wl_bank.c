@@ -343,6 +343,7 @@ static const wl_param BANK_PARAMS[] = {
 static const wl_jepsen BANK_JEPSEN = {
     .rows = BANK_ROWS,
     .nrows = ARRAY_LEN(BANK_ROWS),
+    .schema = "melee_bank",
     .checker = "bank",
     .check_interval_s = 2.0,
     .run_size = 0,

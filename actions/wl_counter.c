@@ -82,6 +82,7 @@ static const wl_param COUNTER_PARAMS[] = {
 static const wl_jepsen COUNTER_JEPSEN = {
     .rows = COUNTER_ROWS,
     .nrows = ARRAY_LEN(COUNTER_ROWS),
+    .schema = "melee_counter",
     .checker = "counter",
     .check_interval_s = 2.0,
     .run_size = 0,

@@ -119,6 +119,7 @@ static const wl_param DV_PARAMS[] = {
 static const wl_jepsen DV_JEPSEN = {
     .rows = DV_ROWS,
     .nrows = ARRAY_LEN(DV_ROWS),
+    .schema = "melee_default_value",
     .checker = "default-value",
     .check_interval_s = 2.0,
     .run_size = 0,

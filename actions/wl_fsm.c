@@ -14,6 +14,7 @@
  * checked in composed mode. */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,7 +61,9 @@ static bool fsm_open(const workload_def *d, const run_config *cfg, void **ctx, w
     if (!c)
         return false;
     *ctx = c;
-    *info = (wl_run_info){.rows = c->rows, .nrows = c->nrows, .variant = c->variant};
+    *info = (wl_run_info){.rows = c->rows, .nrows = c->nrows, .variant = c->variant,
+                          .label_title = "FSM STATE", .schemas = c->schemas,
+                          .nschemas = c->set->n};
     return true;
 }
 
@@ -258,20 +261,19 @@ static void on_statement(void *arg, const char *line)
     t->recent_next = (t->recent_next + 1) % FSM_RECENT;
 }
 
-static void on_assert(void *arg, const fsm_failure *f)
+static void on_assert(void *arg, const fsm_assertion *f)
 {
     assert_ctx *x = arg;
-    if (!f) {
-        ax_assert(x->a, true, NULL, NULL);
-        return;
-    }
     fsm_thread *t = x->t;
     const fsm_step *st = &f->state->steps[f->step];
-    char *what = xasprintf("%s%s%s%s.%s step %zu: expected %s, got %s",
-                           f->check && f->check->name ? "\"" : "",
-                           f->check && f->check->name ? f->check->name : "",
-                           f->check && f->check->name ? "\" in " : "", f->w->name, f->state->name,
-                           f->step + 1, f->expected, f->got);
+    char where[160];
+    snprintf(where, sizeof where, "%s.%s step %zu", f->w->name, f->state->name, f->step + 1);
+    assertion as = {.name = f->check ? f->check->name : NULL, .where = where,
+                    .passed = f->held, .expected = f->expected, .got = f->got};
+    if (f->held) {
+        ax_assert(x->a, &as);
+        return;
+    }
     sqlbuf b = SQLBUF_INIT;
     sb_printf(&b, "thread %d (tid %d of %s, iteration %lld), state %s, step %zu (%s:%u)\n",
               t->id, t->tid, f->w->name, (long long)t->done, f->state->name, f->step + 1,
@@ -283,9 +285,9 @@ static void on_assert(void *arg, const fsm_failure *f)
         if (s)
             sb_printf(&b, "\n  %s", s);
     }
-    ax_assert(x->a, false, what, sb_str(&b));
+    as.detail = sb_str(&b);
+    ax_assert(x->a, &as);
     sb_free(&b);
-    free(what);
 }
 
 static act_result next_workload(actx *a)

@@ -186,6 +186,7 @@ static const wl_param LONG_FORK_PARAMS[] = {
 static const wl_jepsen LONG_FORK_JEPSEN = {
     .rows = LONG_FORK_ROWS,
     .nrows = ARRAY_LEN(LONG_FORK_ROWS),
+    .schema = "melee_long_fork",
     .checker = "long-fork",
     .check_interval_s = 2.0,
     .run_size = sizeof(long_fork_state),

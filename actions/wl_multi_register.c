@@ -159,6 +159,7 @@ static const wl_param MULTI_PARAMS[] = {
 static const wl_jepsen MULTI_JEPSEN = {
     .rows = MULTI_ROWS,
     .nrows = ARRAY_LEN(MULTI_ROWS),
+    .schema = "melee_multi_register",
     .checker = "multi-register", /* the register checker, per key */
     .check_interval_s = 5.0,
     .run_size = sizeof(multi_state),

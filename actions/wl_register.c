@@ -133,6 +133,7 @@ static const wl_param REGISTER_PARAMS[] = {
 static const wl_jepsen REGISTER_JEPSEN = {
     .rows = REGISTER_ROWS,
     .nrows = ARRAY_LEN(REGISTER_ROWS),
+    .schema = "melee_register",
     .checker = "register",
     .check_interval_s = 5.0,
     .run_size = sizeof(register_state),

@@ -156,6 +156,7 @@ static const wl_param SET_PARAMS[] = {
 static const wl_jepsen SET_JEPSEN = {
     .rows = SET_ROWS,
     .nrows = ARRAY_LEN(SET_ROWS),
+    .schema = "melee_set",
     .checker = "set",
     .check_interval_s = 2.0,
     .run_size = sizeof(set_state),

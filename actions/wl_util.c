@@ -37,6 +37,8 @@ bool wl_jepsen_open(const workload_def *d, const run_config *cfg, void **ctx,
     *ctx = r;
     *info = (wl_run_info){.rows = j->rows,
                           .nrows = j->nrows,
+                          .schemas = &j->schema,
+                          .nschemas = j->schema ? 1 : 0,
                           .checker = j->checker,
                           .check_interval_s = j->check_interval_s};
     return true;

@@ -44,6 +44,7 @@ typedef struct wl_jepsen {
     const action_def *rows;
     size_t nrows;
     const char *checker;        /* check_history name */
+    const char *schema;         /* where its tables live (the console shows them) */
     double check_interval_s;    /* seconds between live checks */
     size_t run_size;            /* bytes of per-run state, 0: none */
     size_t thread_size;         /* bytes of per-thread state, 0: none */

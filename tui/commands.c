@@ -24,7 +24,7 @@ void cmd_quit(console *c, int key)
     char q[200], el[24] = "00:00", found[64] = "nothing found yet";
     if (c->snap) {
         const run_totals *t = &c->snap->totals;
-        uint64_t n = t->unexpected + t->crashes + t->hangs;
+        uint64_t n = t->unexpected + t->crashes + t->hangs + t->asserts_failed;
         fmt_clock(el, sizeof el, c->snap->elapsed_s);
         if (n)
             snprintf(found, sizeof found, "%llu finding%s", (unsigned long long)n, n == 1 ? "" : "s");
@@ -99,7 +99,7 @@ static bool focusable(const console *c, focus f)
     switch (f) {
     case F_THREADS: return c->lay.threads.h > 0;
     case F_EVENTS: return c->lay.events.h > 0;
-    case F_CHECK: return c->lay.check.h > 0 && c->snap && c->snap->check.enabled;
+    case F_CHECK: return c->lay.check.h > 0 && c->snap && check_panel_rows(c->snap) >= 0;
     default: return false;
     }
 }

@@ -93,8 +93,9 @@ static void draw(console *c)
     erase();
     layout_need need = {
         .threads = c->snap->nthreads,
-        .check = c->snap->check.enabled,
-        .anomalies = (int)c->snap->check.nanomalies,
+        .check = check_panel_rows(c->snap) >= 0,
+        .anomalies = check_panel_rows(c->snap),
+        .objects = c->snap->tables_watched ? (int)c->snap->ntables + 1 : 0,
     };
     layout_compute(LINES, COLS, &need, &c->lay);
     if (c->focus == F_CHECK && c->lay.check.h <= 0)
@@ -130,6 +131,9 @@ static void tick(console *c, uint64_t now)
         c->detail_refresh_us = now + DETAIL_REFRESH_US;
         if (c->detail == D_THREAD) {
             threads_detail_fill(c);
+            c->dirty = true;
+        } else if (c->detail == D_ASSERTION) {
+            asserts_detail_fill(c);
             c->dirty = true;
         }
     }
@@ -278,6 +282,7 @@ int console_run(run *r, char **err)
         }
         return -1;
     }
+    run_watch_tables(r); /* a workload's own tables, in place of the chaos objects */
     console *c = console_new(r);
     loop(c);
     endwin();

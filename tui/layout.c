@@ -75,7 +75,9 @@ void layout_compute(int lines, int cols, const layout_need *need, layout *L)
         rect side = {body.y, body.x + body.w - sw, body.h, sw};
         body.w -= sw + 1;
         L->side = true;
-        L->objects = take_top(&side, OBJ_KIND_COUNT + 1);
+        int objects = need->objects > 0 && need->objects < OBJ_KIND_COUNT ? need->objects
+                                                                          : OBJ_KIND_COUNT;
+        L->objects = take_top(&side, objects + 1);
         if (need->check) {
             int fh = side.h / 3 > 4 ? side.h / 3 : 4;
             L->faults = take_top(&side, fh > 7 ? 7 : fh);

@@ -17,6 +17,8 @@ typedef struct layout_need {
     int threads;      /* worker rows to show */
     bool check;       /* the checker panel is wanted */
     int anomalies;    /* anomaly rows the checker panel would like */
+    int objects;      /* rows the objects panel would like in a side column
+                         (0: one per object kind) */
 } layout_need;
 
 /* Computes the layout of a lines x cols screen. */

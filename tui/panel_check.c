@@ -1,6 +1,7 @@
 /* panel_check.c - the checker's latest verdict on the recorded history
- * and the anomalies it found; Enter shows an anomaly's example. Drawn
- * only when the run checks an invariant workload. */
+ * and the anomalies it found; Enter shows an anomaly's example. When the
+ * run checks no invariant workload, the panel lists the workload's
+ * assertions instead (panel_asserts.c), if it makes any. */
 #include <limits.h>
 #include <stdio.h>
 
@@ -12,11 +13,22 @@ static role verdict_role(int v)
     return v == VERDICT_VALID ? R_GOOD : v == VERDICT_INVALID ? R_BAD : R_WARN;
 }
 
+int check_panel_rows(const run_snapshot *s)
+{
+    if (s->check.enabled)
+        return (int)s->check.nanomalies;
+    return s->nasserts ? (int)s->nasserts : -1;
+}
+
 void check_draw(console *c, rect a)
 {
     const check_snap *k = &c->snap->check;
-    if (a.h <= 0 || a.w <= 0 || !k->enabled)
+    if (a.h <= 0 || a.w <= 0 || check_panel_rows(c->snap) < 0)
         return;
+    if (!k->enabled) {
+        asserts_draw(c, a);
+        return;
+    }
     check_view *v = &c->ckv;
     int y = a.y, end = a.y + a.h;
     char t[96];
@@ -58,7 +70,7 @@ void check_draw(console *c, rect a)
 
 void check_move(console *c, int delta)
 {
-    int n = (int)c->snap->check.nanomalies;
+    int n = check_panel_rows(c->snap);
     long s = delta == INT_MIN ? 0 : delta == INT_MAX ? n - 1 : (long)c->ckv.sel + delta;
     c->ckv.sel = s < 0 ? 0 : s >= n ? (n ? n - 1 : 0) : (int)s;
 }
@@ -86,6 +98,10 @@ void check_detail_fill(console *c)
 void check_open(console *c, int key)
 {
     (void)key;
+    if (!c->snap->check.enabled) {
+        asserts_open(c);
+        return;
+    }
     if (!c->snap->check.nanomalies)
         return;
     c->detail = D_ANOMALY;

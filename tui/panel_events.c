@@ -46,7 +46,7 @@ static long selected_index(const console *c, size_t count)
     return -1;
 }
 
-static void draw_event_row(int y, rect a, const run_event *e, bool selected)
+static void draw_event_row(const console *c, int y, rect a, const run_event *e, bool selected)
 {
     role base = class_role(e->cls);
     if (selected) {
@@ -66,7 +66,7 @@ static void draw_event_row(int y, rect a, const run_event *e, bool selected)
     draw_text(y, x, end - x, base, e->sqlstate[0] ? e->sqlstate : "-", false);
     x += 6;
     if (a.w >= 100) {
-        draw_text(y, x, 22, selected ? base : R_DIM, e->action, true);
+        draw_text(y, x, 22, selected ? base : R_DIM, ui_action_short(c, e->action), true);
         x += 23;
     }
     draw_text(y, x, end - x, base == R_DIM ? R_DIM : selected ? base : R_NORMAL, e->message, true);
@@ -107,7 +107,7 @@ static void draw_flat(console *c, int y, int rows, rect a)
     }
     if (pin) {
         const run_event *f = evlog_at(&c->ev, true, evlog_count(&c->ev, true) - 1);
-        draw_event_row(y, a, f, false);
+        draw_event_row(c, y, a, f, false);
         draw_text(y, a.x, 1, R_BAD, theme_glyphs()->newest, false);
         y++, rows--;
     }
@@ -115,7 +115,7 @@ static void draw_flat(console *c, int y, int rows, rect a)
     for (int i = 0; i < rows && (size_t)(v->top + i) < n; i++) {
         const run_event *e = evlog_at(&c->ev, hide, (size_t)(v->top + i));
         bool selected = c->focus == F_EVENTS && v->top + i == follow_sel;
-        draw_event_row(y + i, a, e, selected);
+        draw_event_row(c, y + i, a, e, selected);
     }
     if (n == 0 && rows > 0)
         draw_text(y, a.x + 1, a.w - 1, R_DIM, hide ? "no findings yet" : "no events yet", false);

@@ -63,14 +63,24 @@ static void run_line(console *c, int y, rect a)
         snprintf(thr, sizeof thr, "%d (%d paused)", s->nthreads, paused);
     else
         snprintf(thr, sizeof thr, "%d", s->nthreads);
-    put(&f, NULL, R_NORMAL, s->workload, R_ACCENT, 0);
-    put(&f, NULL, R_NORMAL, isolation_name(cfg->isolation), R_ACCENT, 0);
-    put(&f, "elapsed", R_DIM, fmt_clock(el, sizeof el, s->elapsed_s), R_BOLD, 0);
-    if (s->duration_s > 0)
-        put(&f, "left", R_DIM, fmt_clock(left, sizeof left, s->duration_s - s->elapsed_s),
-            R_BOLD, 0);
-    put(&f, "threads", R_DIM, thr, paused ? R_WARN : R_BOLD, 0);
+    fmt_clock(el, sizeof el, s->elapsed_s);
+    fmt_clock(left, sizeof left, s->duration_s - s->elapsed_s);
     snprintf(rate, sizeof rate, "%.0f", c->rate.current);
+    /* a long workload name (several FSM workloads) is cut so that what
+     * follows it still fits */
+    int rest = text_width(isolation_name(cfg->isolation)) + 2 + text_width(el) + 10 +
+               (s->duration_s > 0 ? text_width(left) + 7 : 0) + text_width(thr) + 10 +
+               text_width(rate) + 8;
+    int keep_end = f.end;
+    if (f.end - rest - f.x >= 12)
+        f.end -= rest;
+    put(&f, NULL, R_NORMAL, s->workload, R_ACCENT, 12);
+    f.end = keep_end;
+    put(&f, NULL, R_NORMAL, isolation_name(cfg->isolation), R_ACCENT, 0);
+    put(&f, "elapsed", R_DIM, el, R_BOLD, 0);
+    if (s->duration_s > 0)
+        put(&f, "left", R_DIM, left, R_BOLD, 0);
+    put(&f, "threads", R_DIM, thr, paused ? R_WARN : R_BOLD, 0);
     if (!put(&f, "ops/s", R_DIM, rate, R_BOLD, 0))
         return;
     double v[SPARK_MAX];
@@ -86,22 +96,28 @@ static void totals_line(console *c, int y, rect a, bool with_time)
 {
     const run_totals *t = &c->snap->totals;
     flow f = {y, a.x, a.x + a.w};
-    char b[7][24];
+    char b[8][24];
     if (with_time)
-        put(&f, NULL, R_NORMAL, fmt_clock(b[6], sizeof b[6], c->snap->elapsed_s), R_BOLD, 0);
+        put(&f, NULL, R_NORMAL, fmt_clock(b[7], sizeof b[7], c->snap->elapsed_s), R_BOLD, 0);
+    /* failed assertions only when the workload asserts; skipped last, as
+     * the first to go on a narrow screen */
+    bool asserts = t->asserts_passed || t->asserts_failed;
     struct {
         const char *label;
         uint64_t v;
-        bool finding;
+        bool finding, shown;
     } items[] = {
-        {"ok", t->ok, false},
-        {"ignored", t->ignored, false},
-        {"unexpected", t->unexpected, true},
-        {"crashes", t->crashes, true},
-        {"hangs", t->hangs, true},
-        {"skipped", t->skipped, false},
+        {"ok", t->ok, false, true},
+        {"ignored", t->ignored, false, true},
+        {"unexpected", t->unexpected, true, true},
+        {"failed asserts", t->asserts_failed, true, asserts},
+        {"crashes", t->crashes, true, true},
+        {"hangs", t->hangs, true, true},
+        {"skipped", t->skipped, false, true},
     };
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        if (!items[i].shown)
+            continue;
         role vr = items[i].finding ? (items[i].v ? R_BAD : R_GOOD) : i == 0 ? R_GOOD : R_BOLD;
         if (i == 1)
             vr = R_WARN;

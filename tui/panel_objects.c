@@ -1,5 +1,7 @@
 /* panel_objects.c - each tracked object kind: how many exist against its
- * limit, as a bar that turns yellow then red near the limit. */
+ * limit, as a bar that turns yellow then red near the limit. A run whose
+ * workload has tables of its own shows those in this place instead
+ * (panel_tables.c). */
 #include <stdio.h>
 
 #include "panels.h"
@@ -56,6 +58,10 @@ void objects_draw(console *c, rect a)
 {
     if (a.h <= 0 || a.w <= 0)
         return;
+    if (c->snap->tables_watched) {
+        tables_draw(c, a);
+        return;
+    }
     if (c->lay.side) {
         int y = a.y;
         draw_rule(y++, a.x, a.w, R_TITLE, "Objects / limit");

@@ -197,24 +197,65 @@ static int count_tagged(const console *c)
     return n;
 }
 
+/* Returns column i's title: the label column's is the workload's. */
+static const char *col_title(const console *c, int i)
+{
+    if (COLS_TABLE[i].cell == cell_label && c->snap && c->snap->label_title[0])
+        return c->snap->label_title;
+    return COLS_TABLE[i].title;
+}
+
+/* Returns how long column i stays on narrow screens (lower: longer). A
+ * workload that titles its labels (an FSM's states) keeps them in place
+ * of the action (the transition into that state). */
+static int col_keep(const console *c, int i)
+{
+    bool own_labels = c->snap && c->snap->label_title[0];
+    if (own_labels && COLS_TABLE[i].cell == cell_label)
+        return COLS_TABLE[i].keep < 2 ? COLS_TABLE[i].keep : 2;
+    if (own_labels && COLS_TABLE[i].cell == cell_action) {
+        for (int k = 0; k < NCOLS; k++)
+            if (COLS_TABLE[k].cell == cell_label)
+                return COLS_TABLE[k].keep;
+    }
+    return COLS_TABLE[i].keep;
+}
+
+#define LABEL_W_MAX 24
+
+/* Returns column i's width (0: the rest of the line). A workload's own
+ * labels (FSM states, "workload.state" with several) get the room the
+ * longest of them needs, up to LABEL_W_MAX. */
+static int col_width(const console *c, int i)
+{
+    int w = COLS_TABLE[i].width;
+    if (COLS_TABLE[i].cell != cell_label || !c->snap || !c->snap->label_title[0])
+        return w;
+    for (int k = 0; k < c->snap->nthreads; k++) {
+        int lw = text_width(c->snap->threads[k].label);
+        w = lw > w ? lw : w;
+    }
+    return w < LABEL_W_MAX ? w : LABEL_W_MAX;
+}
+
 /* Decides which columns fit in width w: sets show[] and returns the
  * width left for the SQL column. */
-static int fit_columns(int w, bool show[NCOLS])
+static int fit_columns(const console *c, int w, bool show[NCOLS])
 {
     int used = 1; /* the tag marker */
     for (int i = 0; i < NCOLS; i++) {
         show[i] = true;
-        used += COLS_TABLE[i].width + 1;
+        used += col_width(c, i) + 1;
     }
     while (used + SQL_MIN > w) {
         int drop = -1;
         for (int i = 0; i < NCOLS; i++)
-            if (show[i] && COLS_TABLE[i].width && (drop < 0 || COLS_TABLE[i].keep > COLS_TABLE[drop].keep))
+            if (show[i] && col_width(c, i) && (drop < 0 || col_keep(c, i) > col_keep(c, drop)))
                 drop = i;
         if (drop <= 0)
             break;
         show[drop] = false;
-        used -= COLS_TABLE[drop].width + 1;
+        used -= col_width(c, drop) + 1;
     }
     return w - used > 0 ? w - used : 0;
 }
@@ -225,7 +266,7 @@ static void draw_title(console *c, rect a)
     char t[160];
     int tagged = count_tagged(c);
     int n = snprintf(t, sizeof t, "Threads %d  sort %s %s", tv->norder,
-                     COLS_TABLE[tv->sort_col].title,
+                     col_title(c, tv->sort_col),
                      tv->sort_desc ? theme_glyphs()->sort_down : theme_glyphs()->sort_up);
     if (tagged && n > 0 && (size_t)n < sizeof t)
         snprintf(t + n, sizeof t - (size_t)n, "  %d tagged", tagged);
@@ -240,16 +281,16 @@ static void draw_column_header(const console *c, int y, rect a, const bool show[
         if (!show[i])
             continue;
         const tcol *col = &COLS_TABLE[i];
-        int w = col->width ? col->width : sql_w;
+        int w = col->width ? col_width(c, i) : sql_w;
         if (w <= 0)
             continue;
         role r = i == c->tv.sort_col ? R_SORTED : R_HEADER;
         if (i == c->tv.sort_col)
             draw_fill(y, x, w, r);
         if (col->right)
-            draw_right(y, x, w, r, col->title);
+            draw_right(y, x, w, r, col_title(c, i));
         else
-            draw_text(y, x, w, r, col->title, false);
+            draw_text(y, x, w, r, col_title(c, i), false);
         x += w + 1;
     }
 }
@@ -275,7 +316,7 @@ static void draw_row(const console *c, int y, rect a, const thread_snap *t, cons
         if (!show[i])
             continue;
         const tcol *col = &COLS_TABLE[i];
-        int w = col->width ? col->width : sql_w;
+        int w = col->width ? col_width(c, i) : sql_w;
         if (w <= 0)
             continue;
         char buf[SNAP_SQL_LEN + 8];
@@ -286,7 +327,7 @@ static void draw_row(const console *c, int y, rect a, const thread_snap *t, cons
         if (col->right)
             draw_right(y, x, w, r, buf);
         else
-            draw_text(y, x, w, r, buf, col->width == 0);
+            draw_text(y, x, w, r, buf, col->width == 0 || col->cell == cell_label);
         x += w + 1;
     }
 }
@@ -302,7 +343,7 @@ void threads_draw(console *c, rect a)
         y++, rows--;
     }
     bool show[NCOLS];
-    int sql_w = fit_columns(a.w, show);
+    int sql_w = fit_columns(c, a.w, show);
     tv->shown = 0;
     for (int i = 0; i < NCOLS; i++)
         tv->shown |= show[i] ? 1u << i : 0;

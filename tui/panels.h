@@ -40,17 +40,29 @@ void events_toggle_ignored(console *c, int key);
 void events_toggle_grouped(console *c, int key);
 void events_open(console *c, int key);
 
-/* Objects against their limits. */
+/* Objects against their limits; for a workload that has its own
+ * tables (not chaos), those tables instead (tables_draw). */
 void objects_draw(console *c, rect a);
+void tables_draw(console *c, rect a);
 
 /* Faults: active, recent, what comes next. */
 void faults_draw(console *c, rect a);
 
-/* Checker verdict and anomalies (only when the snapshot's check is on). */
+/* The checker panel: the checker's verdict and anomalies when the run
+ * checks an invariant workload, else the workload's assertions when it
+ * makes any. check_panel_rows returns the rows it would like below its
+ * two first lines, or -1 when it has nothing to show. */
+int check_panel_rows(const run_snapshot *s);
 void check_draw(console *c, rect a);
 void check_move(console *c, int delta);
 void check_open(console *c, int key);
 /* Refills the anomaly detail view (c->detail == D_ANOMALY). */
 void check_detail_fill(console *c);
+
+/* The assertions in the checker panel (panel_asserts.c). */
+void asserts_draw(console *c, rect a);
+void asserts_open(console *c);
+/* Refills the assertion detail view (c->detail == D_ASSERTION). */
+void asserts_detail_fill(console *c);
 
 #endif

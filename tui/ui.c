@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "../core/util.h"
 
@@ -73,6 +74,16 @@ void ui_prompt(console *c, const char *title, const char *question, const char *
     le_start(&c->pd.edit, init, false);
     c->pd.done = done;
     ui_push(c, M_PROMPT);
+}
+
+const char *ui_action_short(const console *c, const char *name)
+{
+    const run_snapshot *s = c->snap;
+    for (size_t i = 1; s && i < s->nactions; i++)
+        if (s->actions[i].list != s->actions[0].list)
+            return name;
+    const char *dot = strchr(name, '.');
+    return s && s->nactions && dot ? dot + 1 : name;
 }
 
 const char *ui_action_name(const console *c, int a)

@@ -134,7 +134,8 @@ typedef enum detail_kind {
     D_NONE,
     D_THREAD,
     D_EVENT,
-    D_ANOMALY
+    D_ANOMALY,
+    D_ASSERTION
 } detail_kind;
 
 struct console {
@@ -165,6 +166,7 @@ struct console {
     textview text;               /* the detail view */
     detail_kind detail;
     int detail_id;               /* worker id or anomaly index */
+    char detail_key[400];        /* the assertion shown: where, a newline, its name */
     uint64_t detail_refresh_us;
     textview help;
     char *repro;                 /* the command line that reproduces the run (owned) */
@@ -193,5 +195,10 @@ void ui_prompt(console *c, const char *title, const char *question, const char *
 
 /* Returns the snapshot's action name for index a, or "-". */
 const char *ui_action_name(const console *c, int a);
+
+/* Returns name ("list.action") without its list when every action of the
+ * run is in one list (the invariant and FSM workloads), where the list
+ * says nothing; else name. Points into name. */
+const char *ui_action_short(const console *c, const char *name);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "assertions.h"
 #include "catalog.h"
 #include "../config/config.h"
 #include "errclass.h"
@@ -63,6 +64,7 @@ typedef struct run_totals {
     uint64_t crashes, hangs;
     uint64_t faulted;    /* errors an injected fault explains (counted in ignored too) */
     uint64_t statements; /* SQL statements sent */
+    uint64_t asserts_passed, asserts_failed; /* the workload's assertions (FSM expect:) */
 } run_totals;
 
 typedef struct action_snap {
@@ -116,8 +118,18 @@ typedef struct check_snap {
     check_anomaly_snap *anomalies;
 } check_snap;
 
+/* One of the workload's tables, as the server's statistics count it
+ * (they lag by about a second). */
+typedef struct table_snap {
+    char schema[64];
+    char name[64];
+    int64_t rows;             /* live rows */
+    int64_t writes;           /* rows inserted, updated and deleted since it was made */
+} table_snap;
+
 typedef struct run_snapshot {
-    char workload[48];        /* the workload's name, "/variant" when it has one */
+    char workload[160];       /* the workload's name, "/variant" when it has one */
+    char label_title[16];     /* the workload's title for thread labels, "" for LIST */
     double elapsed_s;
     double duration_s;        /* 0 = until stopped */
     uint64_t seed;
@@ -136,6 +148,12 @@ typedef struct run_snapshot {
     fault_snap *faults;       /* newest last */
     char fault_next[96];      /* what comes next, e.g. "cancel: weight 5 in read" */
     check_snap check;
+    size_t nasserts;
+    assertion_row *asserts;   /* each assertion checked so far, failed ones first */
+    bool tables_watched;      /* run_watch_tables follows the workload's tables */
+    char tables_note[96];     /* why there are none ("" when fine) */
+    size_t ntables;
+    table_snap *tables;
 } run_snapshot;
 
 /* Statements of one thread, for an expanded view. */
@@ -166,6 +184,12 @@ int run_start(run *r, const char *conninfo, char **err);
  * PANIC, assertion failures and backends terminated by signals as crash
  * events. Returns false when the file cannot be opened. */
 bool run_watch_server_log(run *r, const char *path);
+
+/* Follows the tables of the schemas the workload names (a workload that
+ * is not chaos: its own tables), once a second, for the snapshot's tables
+ * (call after run_start; the run stops it). Returns false when the
+ * workload names none. */
+bool run_watch_tables(run *r);
 
 /* Asks every worker to stop; returns at once. */
 void run_stop(run *r);

@@ -38,27 +38,27 @@ void ax_set_label(actx *a, const char *label)
     atomic_store(&a->w->label, label);
 }
 
-void ax_assert(actx *a, bool passed, const char *what, const char *detail)
+void ax_assert(actx *a, const assertion *x)
 {
     run *r = a->run;
     worker *w = a->w;
-    if (passed) {
-        atomic_fetch_add(&r->assertions_passed, 1);
+    double t = run_elapsed(r);
+    assert_table_count(r->asserts, x, w->id, t);
+    if (x->passed)
         return;
-    }
-    atomic_fetch_add(&r->assertions_failed, 1);
     int idx = atomic_load(&w->action);
     const char *action = idx >= 0 && (size_t)idx < r->nactions ? r->actions[idx].label
                                                                 : r->wl->name;
-    char *msg = xasprintf("assertion failed: %s", what ? what : "?");
+    char *msg = xasprintf("assertion failed: %s%s%s%s: expected %s, got %s", x->name ? "\"" : "",
+                          x->name ? x->name : "", x->name ? "\" in " : "", x->where,
+                          x->expected ? x->expected : "?", x->got ? x->got : "?");
     pthread_mutex_lock(&w->slot_mu);
     char *sql = w->cur_sql ? xstrdup(w->cur_sql) : NULL;
     pthread_mutex_unlock(&w->slot_mu);
     finding f = {.cls = EC_UNEXPECTED, .thread = w->id, .action = (char *)action,
-                 .message = msg, .detail = (char *)detail, .sql = sql,
-                 .time_s = run_elapsed(r)};
+                 .message = msg, .detail = (char *)x->detail, .sql = sql, .time_s = t};
     findings_add(r->findings, &f);
-    run_push_event(r, w, EC_UNEXPECTED, action, "", msg, detail, sql);
+    run_push_event(r, w, EC_UNEXPECTED, action, "", msg, x->detail, sql);
     free(msg);
     free(sql);
 }

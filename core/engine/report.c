@@ -13,7 +13,8 @@
 
 int run_exit_code(run *r)
 {
-    uint64_t total = 0;
+    uint64_t total = 0, passed, failed;
+    assert_table_totals(r->asserts, &passed, &failed);
     finding *x = NULL;
     size_t n = findings_list(r->findings, &x, &total);
     findings_free_list(x, n);
@@ -21,8 +22,7 @@ int run_exit_code(run *r)
     bool invalid = cr && cr->verdict == VERDICT_INVALID;
     if (run_fatal_error(r))
         return 2;
-    return total > 0 || invalid || atomic_load(&r->crashes) || atomic_load(&r->hangs) ||
-                   atomic_load(&r->assertions_failed)
+    return total > 0 || invalid || atomic_load(&r->crashes) || atomic_load(&r->hangs) || failed
                ? 1
                : 0;
 }
@@ -77,7 +77,8 @@ static void print_field(FILE *out, const char *label, const char *text)
 
 static void report_findings(run *r, FILE *out)
 {
-    uint64_t total = 0;
+    uint64_t total = 0, passed, failed;
+    assert_table_totals(r->asserts, &passed, &failed);
     finding *x = NULL;
     size_t n = findings_list(r->findings, &x, &total);
     if (total)
@@ -115,14 +116,25 @@ static void report_coverage(const run_snapshot *s, const run *r, FILE *out)
     }
 }
 
-/* Prints the assertion counts, when the workload made any. */
-static void report_assertions(run *r, FILE *out)
+/* Prints the assertion counts, when the workload made any, and each
+ * assertion's: failed ones first, with what the last failure expected and
+ * got. */
+static void report_assertions(const run_snapshot *s, FILE *out)
 {
-    uint64_t passed = atomic_load(&r->assertions_passed);
-    uint64_t failed = atomic_load(&r->assertions_failed);
-    if (passed || failed)
-        fprintf(out, "\nassertions: %llu passed, %llu failed\n", (unsigned long long)passed,
-                (unsigned long long)failed);
+    const run_totals *t = &s->totals;
+    if (!t->asserts_passed && !t->asserts_failed)
+        return;
+    fprintf(out, "\nassertions: %llu passed, %llu failed\n", (unsigned long long)t->asserts_passed,
+            (unsigned long long)t->asserts_failed);
+    for (size_t i = 0; i < s->nasserts; i++) {
+        const assertion_row *a = &s->asserts[i];
+        fprintf(out, "  %-6s %s%s%s%s: %llu passed, %llu failed\n", a->failed ? "FAILED" : "ok",
+                *a->name ? "\"" : "", a->name, *a->name ? "\" in " : "", a->where,
+                (unsigned long long)a->passed, (unsigned long long)a->failed);
+        if (a->failed)
+            fprintf(out, "         last: expected %s, got %s (thread %d, %.1fs)\n", a->expected,
+                    a->got, a->thread, a->time_s);
+    }
 }
 
 char *run_repro_command(const run *r, int argc, char **argv)
@@ -192,7 +204,7 @@ void run_report(run *r, FILE *out, int argc, char **argv)
         fputc('\n', out);
         check_result_print(cr, r->wli.checker, out);
     }
-    report_assertions(r, out);
+    report_assertions(s, out);
     report_repro(r, out, argc, argv);
     int code = run_exit_code(r);
     if (code == 2)
@@ -304,15 +316,14 @@ static json_object *summary_anomalies(run *r)
     return arr;
 }
 
-/* {passed, failed, examples}: the examples are the failed assertions'
- * findings' messages. */
-static json_object *summary_assertions(run *r)
+/* {passed, failed, examples, checks}: the examples are the failed
+ * assertions' findings' messages; checks has each assertion's counts and
+ * its last failure. */
+static json_object *summary_assertions(run *r, const run_snapshot *s)
 {
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "passed",
-                           json_object_new_int64((int64_t)atomic_load(&r->assertions_passed)));
-    json_object_object_add(o, "failed",
-                           json_object_new_int64((int64_t)atomic_load(&r->assertions_failed)));
+    json_object_object_add(o, "passed", json_object_new_int64((int64_t)s->totals.asserts_passed));
+    json_object_object_add(o, "failed", json_object_new_int64((int64_t)s->totals.asserts_failed));
     json_object *ex = json_object_new_array();
     finding *x = NULL;
     size_t n = findings_list(r->findings, &x, NULL);
@@ -321,6 +332,21 @@ static json_object *summary_assertions(run *r)
             json_object_array_add(ex, jstr(x[i].message));
     findings_free_list(x, n);
     json_object_object_add(o, "examples", ex);
+    json_object *checks = json_object_new_array();
+    for (size_t i = 0; i < s->nasserts; i++) {
+        const assertion_row *a = &s->asserts[i];
+        json_object *c = json_object_new_object();
+        json_object_object_add(c, "name", *a->name ? jstr(a->name) : NULL);
+        json_object_object_add(c, "where", jstr(a->where));
+        json_object_object_add(c, "passed", json_object_new_int64((int64_t)a->passed));
+        json_object_object_add(c, "failed", json_object_new_int64((int64_t)a->failed));
+        if (a->failed) {
+            json_object_object_add(c, "expected", jstr(a->expected));
+            json_object_object_add(c, "got", jstr(a->got));
+        }
+        json_object_array_add(checks, c);
+    }
+    json_object_object_add(o, "checks", checks);
     return o;
 }
 
@@ -360,7 +386,7 @@ int run_write_summary(run *r, const char *path)
     json_object_object_add(o, "errors_ignored", summary_ignored(r));
     json_object_object_add(o, "errors_unexpected", summary_unexpected(r));
     json_object_object_add(o, "faults", summary_faults(s));
-    json_object_object_add(o, "assertions", summary_assertions(r));
+    json_object_object_add(o, "assertions", summary_assertions(r, s));
     json_object_object_add(o, "server_settings", r->server_settings
                                                      ? json_object_get(r->server_settings)
                                                      : json_object_new_object());

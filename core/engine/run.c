@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lockwatch.h"
+#include "tablewatch.h"
 #include "run_internal.h"
 #include "../util.h"
 #include "../config/settings.h"
@@ -138,6 +139,7 @@ run *run_new(const run_config *cfg, char **err)
     build_profile_rules(r);
     r->events = events_new(EVENT_RING_SIZE);
     r->findings = findings_new(FINDINGS_KEPT);
+    r->asserts = assert_table_new();
     if (r->cfg.log_path && *r->cfg.log_path) {
         r->log = fopen(r->cfg.log_path, "w");
         if (!r->log) {
@@ -260,6 +262,15 @@ int run_start(run *r, const char *conninfo, char **err)
     return 0;
 }
 
+bool run_watch_tables(run *r)
+{
+    if (!r->wli.nschemas || atomic_load(&r->tablewatch))
+        return atomic_load(&r->tablewatch) != NULL;
+    atomic_store(&r->tablewatch,
+                 tablewatch_start(r, r->conninfo, r->wli.schemas, r->wli.nschemas));
+    return atomic_load(&r->tablewatch) != NULL;
+}
+
 void run_stop(run *r)
 {
     if (!atomic_exchange(&r->stop, true))
@@ -309,8 +320,9 @@ void run_join(run *r)
     if (joined && r->rec)
         recorder_finish(r->rec);
     metrics_stop(r->metrics);
-    lockwatch_stop(r->lockwatch);
+    poller_stop(r->lockwatch);
     r->lockwatch = NULL;
+    tablewatch_stop(atomic_exchange(&r->tablewatch, NULL));
     if (r->slog) {
         serverlog_stop(r->slog);
         r->slog = NULL;
@@ -334,6 +346,7 @@ void run_free(run *r)
     catalog_free(r->cat);
     events_free(r->events);
     findings_free(r->findings);
+    assert_table_free(r->asserts);
     metrics_free(r->metrics);
     free(r->faults.v);
     if (r->control)

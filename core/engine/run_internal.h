@@ -10,6 +10,7 @@
 
 #include "action_def.h"
 #include "actx.h"
+#include "assertions.h"
 #include "catalog.h"
 #include "../config/config.h"
 #include "engine.h"
@@ -154,7 +155,7 @@ struct run {
     _Atomic uint64_t end_us;       /* when it stopped, 0 while running */
     _Atomic uint64_t crashes, hangs, statements;
     _Atomic uint64_t faulted;      /* errors an injected fault explains */
-    _Atomic uint64_t assertions_passed, assertions_failed;
+    assert_table *asserts;         /* the workload's assertions (ax_assert) */
     pthread_mutex_t fatal_mu;      /* guards fatal */
     char *fatal;                   /* why the run cannot go on (exit 2), or NULL */
 
@@ -169,7 +170,9 @@ struct run {
     pthread_mutex_t log_mu;
     FILE *log;
     serverlog *slog;
-    struct lockwatch *lockwatch;
+    struct poller *lockwatch;      /* marks workers waiting for server locks */
+    _Atomic(struct tablewatch *) tablewatch; /* the workload's tables, when a front-end
+                                                wants them (run_watch_tables) */
     metrics *metrics;              /* --report: one metrics row per second */
 };
 

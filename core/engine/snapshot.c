@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "run_internal.h"
+#include "tablewatch.h"
 #include "../util.h"
 
 worker_state worker_shown_state(worker *w)
@@ -98,6 +99,8 @@ run_snapshot *run_snapshot_take(run *r, const uint64_t *events_after)
     uint64_t now = now_us();
     snprintf(s->workload, sizeof s->workload, "%s%s%s", r->wl->name, r->wli.variant ? "/" : "",
              r->wli.variant ? r->wli.variant : "");
+    snprintf(s->label_title, sizeof s->label_title, "%s",
+             r->wli.label_title ? r->wli.label_title : "");
     s->elapsed_s = r->start_us ? run_elapsed(r) : 0;
     s->duration_s = r->cfg.duration_s;
     s->seed = r->cfg.seed;
@@ -114,6 +117,13 @@ run_snapshot *run_snapshot_take(run *r, const uint64_t *events_after)
     s->totals.hangs = atomic_load(&r->hangs);
     s->totals.faulted = atomic_load(&r->faulted);
     s->totals.statements = atomic_load(&r->statements);
+    assert_table_totals(r->asserts, &s->totals.asserts_passed, &s->totals.asserts_failed);
+    s->nasserts = assert_table_rows(r->asserts, &s->asserts);
+    tablewatch *tw = atomic_load(&r->tablewatch);
+    if (tw) {
+        s->tables_watched = true;
+        s->ntables = tablewatch_read(tw, &s->tables, s->tables_note, sizeof s->tables_note);
+    }
     catalog_counts(r->cat, s->counts, s->limits);
     if (events_after)
         s->nevents = events_since(r->events, *events_after, &s->events, &s->events_missed);
@@ -134,6 +144,8 @@ void run_snapshot_free(run_snapshot *s)
     events_free_array(s->events, s->nevents);
     free(s->faults);
     check_snap_clear(&s->check);
+    assertion_rows_free(s->asserts, s->nasserts);
+    free(s->tables);
     free(s);
 }
 

@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "action_def.h"
+#include "assertions.h"
 #include "actx.h"
 #include "../sqlbuf.h"
 
@@ -68,6 +69,15 @@ typedef struct wl_run_info {
     /* Some threads create and drop the objects others use (errors about
      * concurrently dropped objects are then expected). */
     bool objects_change;
+    /* What the thread panel calls the threads' labels ("FSM STATE") when
+     * they say more than the action's list; that column then stays on
+     * narrow screens in place of the action's. NULL: "LIST". */
+    const char *label_title;
+    /* The schemas the workload's tables live in (nschemas of them), which
+     * a front-end shows in place of the chaos catalog's objects (alive
+     * until close). NULL: none. */
+    const char *const *schemas;
+    size_t nschemas;
 } wl_run_info;
 
 /* What a workload tells the engine about one thread (filled by
@@ -199,10 +209,11 @@ void ax_expect_errors(actx *a, const error_rule *rules);
  * live as long as the per-run context. */
 void ax_set_label(actx *a, const char *label);
 
-/* Reports an assertion: passed ones are counted; a failed one is a
- * finding (kept with the action, the message "assertion failed: what",
- * detail and the last statement) and makes the run exit 1. detail may
- * be NULL. */
-void ax_assert(actx *a, bool passed, const char *what, const char *detail);
+/* Reports an assertion: each is counted under its name and place (the
+ * checker panel, the report and the summary list them); a failed one is
+ * also a finding (kept with the action, the message 'assertion failed:
+ * "name" in where: expected ..., got ...', detail and the last statement)
+ * and makes the run exit 1. */
+void ax_assert(actx *a, const assertion *x);
 
 #endif

@@ -2,7 +2,7 @@
 # An invariant workload in the console: the checker panel shows the live
 # verdict; with the test-only client fault the register checker finds
 # anomalies, Tab focuses the panel, Enter shows an anomaly's example, and
-# quitting exits 1. Also the odd keys: = for faster refresh, Enter closing
+# quitting exits 1. The objects panel shows the workload's own table. Also the odd keys: = for faster refresh, Enter closing
 # a detail view, help opened from a dialog, the other answers to a question.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console_lib.sh"
@@ -11,6 +11,9 @@ con_start 120 40 -w register --param client_fault=1 -t 3 -s 19
 con_expect '─ Checker register' 10 "the checker panel"
 con_expect 'INVALID|invalid' 60 "the checker finds the planted anomaly"
 con_expect 'nonlinearizable +x[0-9]+' 10 "the anomaly row"
+con_expect '─ Tables: rows, writes' 5 "the workload's tables in place of the chaos objects"
+con_expect '│registers +[1-9][0-9]* +[1-9][0-9]*' 10 "the register table's rows and writes"
+con_expect_gone 'schemas +[0-9]+/[0-9]+' 2 "no chaos object limits"
 
 note "the checker panel: Tab, Enter"
 con_keys Tab

@@ -164,6 +164,63 @@ static void fault_windows_reach_the_snapshot(void **state)
     run_snapshot_free(s);
 }
 
+/* Assertions are counted per name and place: the snapshot lists them,
+ * the failed ones first with their last failure, and a failed one is a
+ * finding whose message names it. */
+static void assertions_reach_the_snapshot(void **state)
+{
+    fixture *f = *state;
+    f->w->ax.action = NULL;
+    atomic_store(&f->w->action, -1);
+    assertion held = {.name = NULL, .where = "w.init step 1", .passed = true};
+    assertion named = {.name = "no lost update", .where = "w.check step 1", .passed = true};
+    ax_assert(&f->w->ax, &held);
+    ax_assert(&f->w->ax, &held);
+    ax_assert(&f->w->ax, &named);
+    named.passed = false;
+    named.expected = "column n = 5";
+    named.got = "column n = 4";
+    named.detail = "last statements";
+    ax_assert(&f->w->ax, &named);
+    named.expected = "column n = 7";
+    named.got = "column n = 6";
+    ax_assert(&f->w->ax, &named);
+    run_snapshot *s = run_snapshot_take(f->r, NULL);
+    assert_int_equal(s->totals.asserts_passed, 3);
+    assert_int_equal(s->totals.asserts_failed, 2);
+    assert_int_equal(s->nasserts, 2);
+    assert_string_equal(s->asserts[0].name, "no lost update");
+    assert_string_equal(s->asserts[0].where, "w.check step 1");
+    assert_int_equal(s->asserts[0].passed, 1);
+    assert_int_equal(s->asserts[0].failed, 2);
+    assert_string_equal(s->asserts[0].expected, "column n = 7");
+    assert_string_equal(s->asserts[0].got, "column n = 6");
+    assert_string_equal(s->asserts[0].detail, "last statements");
+    assert_int_equal(s->asserts[0].thread, 0);
+    assert_string_equal(s->asserts[1].name, "");
+    assert_int_equal(s->asserts[1].passed, 2);
+    assert_int_equal(s->asserts[1].failed, 0);
+    assert_null(s->asserts[1].expected);
+    run_snapshot_free(s);
+    finding *x = NULL;
+    size_t n = findings_list(f->r->findings, &x, NULL);
+    assert_int_equal(n, 2);
+    assert_string_equal(x[1].message, "assertion failed: \"no lost update\" in w.check step 1: "
+                                      "expected column n = 7, got column n = 6");
+    findings_free_list(x, n);
+    assert_int_equal(run_exit_code(f->r), 1);
+    /* more assertions than rows: the totals still count every one */
+    for (int i = 0; i < ASSERT_ROWS_MAX + 5; i++) {
+        char where[32];
+        snprintf(where, sizeof where, "w.s%d step 1", i);
+        ax_assert(&f->w->ax, &(assertion){.where = where, .passed = true});
+    }
+    s = run_snapshot_take(f->r, NULL);
+    assert_int_equal(s->nasserts, ASSERT_ROWS_MAX);
+    assert_int_equal(s->totals.asserts_passed, 3 + ASSERT_ROWS_MAX + 5);
+    run_snapshot_free(s);
+}
+
 static void push(event_ring *ring, int i)
 {
     char msg[32];
@@ -220,6 +277,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(cancel_issued_is_a_condition, setup, teardown),
         cmocka_unit_test_setup_teardown(fault_window_is_a_condition, setup, teardown),
         cmocka_unit_test_setup_teardown(fault_windows_reach_the_snapshot, setup, teardown),
+        cmocka_unit_test_setup_teardown(assertions_reach_the_snapshot, setup, teardown),
         cmocka_unit_test(events_since_a_sequence_number),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
