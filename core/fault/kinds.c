@@ -148,7 +148,7 @@ static int signal_backends(const fault_env *env, const fault_params *p, const ch
     char *sql = xasprintf(
         "WITH w AS (SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' "
         "AND pid <> pg_backend_pid() AND application_name LIKE 'melee%%' "
-        "AND application_name NOT IN ('melee-control', 'melee-lockwatch', 'melee-nemesis')) "
+        "AND application_name NOT IN ('melee-control', 'melee-lockwatch', 'melee-tablewatch', 'melee-nemesis')) "
         "SELECT coalesce(string_agg(pid::text, ' '), '') FROM "
         "(SELECT pid FROM w ORDER BY random() LIMIT %s) v WHERE %s(pid)",
         TARGET_LIMITS[p->target], fn);
