@@ -188,13 +188,13 @@ void run_report(run *r, FILE *out, int argc, char **argv)
     fprintf(out, ", %.1f s\n", s->elapsed_s);
     fprintf(out, "target: %s (PostgreSQL %s)\n", run_target(r), run_server_version(r));
     fprintf(out,
-            "ops: %llu (%.1f/s), ok %llu, ignored %llu, unexpected %llu, skipped %llu, "
-            "crashes %llu, hangs %llu, statements %llu\n",
+            "ops: %llu (%.1f/s), ok %llu, ignored %llu (faulted %llu), unexpected %llu, "
+            "skipped %llu, crashes %llu, hangs %llu, statements %llu\n",
             (unsigned long long)s->totals.ops, (double)s->totals.ops / secs,
             (unsigned long long)s->totals.ok, (unsigned long long)s->totals.ignored,
-            (unsigned long long)s->totals.unexpected, (unsigned long long)s->totals.skipped,
-            (unsigned long long)s->totals.crashes, (unsigned long long)s->totals.hangs,
-            (unsigned long long)s->totals.statements);
+            (unsigned long long)s->totals.faulted, (unsigned long long)s->totals.unexpected,
+            (unsigned long long)s->totals.skipped, (unsigned long long)s->totals.crashes,
+            (unsigned long long)s->totals.hangs, (unsigned long long)s->totals.statements);
     report_actions(s, out);
     report_ignored(r, out);
     report_findings(r, out);

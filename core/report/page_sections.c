@@ -12,7 +12,7 @@ static const struct {
     const char *label;
 } TOTALS[] = {
     {"ops", "operations"}, {"ok", "ok"}, {"ignored", "ignored errors"},
-    {"fault", "errors a fault explains"}, {"unexpected", "unexpected errors"},
+    {"faulted", "faulted (ignored errors a fault explains)"}, {"unexpected", "unexpected errors"},
     {"crashes", "crashes"}, {"hangs", "hangs"}, {"skipped", "skipped (precondition)"},
     {"statements", "statements sent"},
 };
@@ -100,7 +100,7 @@ void page_settings(FILE *f, const page_input *in)
 
 static void action_table(FILE *f, json_object *actions)
 {
-    static const char *const COLS[] = {"ok", "ignored", "fault", "unexpected", "skipped"};
+    static const char *const COLS[] = {"ok", "ignored", "unexpected", "skipped"};
     fputs("<table><tr><th>action</th>", f);
     for (size_t c = 0; c < ARRAY_LEN(COLS); c++)
         fprintf(f, "<th>%s</th>", COLS[c]);

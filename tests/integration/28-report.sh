@@ -49,6 +49,20 @@ else
     echo "skip: chromium cannot be installed here"; exit 77
 fi
 
+note "a run under a kill fault: the page's totals count the errors it explains"
+# Point selects (no cancel or terminate action of their own to explain a
+# lost connection): the workers' broken statements are the fault's.
+"$MELEE" --headless -p "$ROOT/profiles/point-select.yaml" -t 4 -D 5 -s 7 --nemesis kill \
+    --nemesis-quiet 1 --nemesis-interval 1 --nemesis-duration 1 --nemesis-recovery 1 \
+    --report "$TMP/killed" >"$TMP/k.out" 2>"$TMP/k.err"
+expect_status 0 $? "point selects under kill"
+faulted=$(json_int "$TMP/killed/summary.json" faulted)
+[ "$faulted" -gt 0 ] || fail "no error explained by the kill: $(grep '^ops' "$TMP/k.out")"
+grep -q "(faulted $faulted)" "$TMP/k.out" || fail "the text report lacks faulted $faulted: $(grep '^ops' "$TMP/k.out")"
+grep -q "<tr><th>faulted [^<]*</th><td class=\"n\">$faulted</td></tr>" "$TMP/killed/index.html" ||
+    fail "the page's totals lack faulted $faulted: $(grep -A12 'id="totals"' "$TMP/killed/index.html")"
+grep -q '<td>kill</td>' "$TMP/killed/index.html" || fail "the page lists no kill window"
+
 note "melee report DIR rebuilds the page; --out puts it elsewhere"
 rm "$run/index.html"
 "$MELEE" report "$run" >/dev/null || fail "melee report DIR failed"

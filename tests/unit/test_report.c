@@ -15,6 +15,7 @@
 
 #include "core/engine/histogram.h"
 #include "core/report/colours.h"
+#include "core/report/page.h"
 #include "core/report/series.h"
 
 static char *write_temp(const char *text)
@@ -140,6 +141,29 @@ static void quantiles_of_a_difference(void **state)
     free(h);
 }
 
+/* The totals table of a summary with errors a fault explained: each
+ * outcome once, faulted apart from the ignored errors that include it. */
+static void totals_show_faulted(void **state)
+{
+    (void)state;
+    json_object *summary = json_tokener_parse(
+        "{\"ops\":20,\"ok\":12,\"ignored\":8,\"faulted\":5,\"unexpected\":0,"
+        "\"crashes\":0,\"hangs\":0,\"exit_code\":0}");
+    assert_non_null(summary);
+    series s = {0};
+    page_input in = {.summary = summary, .s = &s};
+    char *html = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&html, &len);
+    page_totals(f, &in);
+    fclose(f);
+    assert_non_null(strstr(html, "faulted (ignored errors a fault explains)</th><td class=\"n\">5<"));
+    assert_non_null(strstr(html, "ignored errors</th><td class=\"n\">8<"));
+    assert_null(strstr(strstr(html, ">faulted") + 1, ">faulted"));
+    free(html);
+    json_object_put(summary);
+}
+
 static void colours_are_tables(void **state)
 {
     (void)state;
@@ -157,6 +181,7 @@ int main(void)
         cmocka_unit_test(malformed_metrics_name_the_line),
         cmocka_unit_test(histories_become_series),
         cmocka_unit_test(quantiles_of_a_difference),
+        cmocka_unit_test(totals_show_faulted),
         cmocka_unit_test(colours_are_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
