@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../jsonl.h"
 #include "../util.h"
 
 static const char *const TYPE_NAMES[] = {"invoke", "ok", "fail", "info"};
@@ -122,85 +123,37 @@ static bool is_meta(json_object *rec)
            strcmp(json_object_get_string(v), "meta") == 0;
 }
 
-/* Parses one line into *op, or into *meta for a meta record (then
- * *got_meta is set; meta is NULL where one may not stand). Returns NULL,
- * or what is wrong with the line. */
-static const char *parse_line(json_tokener *tok, const char *line, size_t len, size_t position,
-                              hist_op *op, hist_meta *meta, bool *got_meta)
+/* Takes one record of a history file into the history (a jsonl_read
+ * callback; ctx is the history). Returns NULL, "" for a meta record or a
+ * fault record (not operations), or what is wrong with the record. */
+static const char *take_record(json_object *rec, size_t lineno, void *ctx)
 {
-    memset(op, 0, sizeof *op);
-    *got_meta = false;
-    json_tokener_reset(tok);
-    json_object *rec = json_tokener_parse_ex(tok, line, (int)len);
-    enum json_tokener_error e = json_tokener_get_error(tok);
-    if (!rec)
-        return e == json_tokener_continue ? "incomplete JSON record"
-                                          : json_tokener_error_desc(e);
-    const char *why = NULL;
-    for (size_t i = json_tokener_get_parse_end(tok); !why && i < len; i++)
-        if (line[i] != ' ' && line[i] != '\t')
-            why = "text after the JSON record";
-    if (!why && is_meta(rec)) {
-        *got_meta = true;
-        why = meta ? meta_from_json(rec, meta) : "a meta record may only be the first line";
-    } else if (!why) {
-        why = op_from_json(rec, position, op);
+    (void)lineno;
+    history *h = ctx;
+    if (is_meta(rec)) {
+        /* Only the first record may say what recorded the file. */
+        if (h->n > 0 || h->meta.present)
+            return "a meta record may only be the first line";
+        const char *why = meta_from_json(rec, &h->meta);
+        return why ? why : "";
     }
-    if (why)
-        json_object_put(op->value);
-    json_object_put(rec);
-    return why;
+    hist_op op;
+    const char *why = op_from_json(rec, h->n, &op);
+    if (why || op.process == HIST_NEMESIS) {
+        json_object_put(op.value);   /* a fault is not an operation */
+        return why ? why : "";
+    }
+    history_append(h, &op);
+    return NULL;
 }
 
 int history_read(const char *path, history *h, char **err)
 {
     memset(h, 0, sizeof *h);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        *err = xasprintf("%s: %s", path, strerror(errno));
-        return -1;
-    }
-    json_tokener *tok = json_tokener_new();
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
-    ssize_t len;
-    int rc = 0;
-    while ((len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        bool ended = len > 0 && line[len - 1] == '\n';
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        if (len == 0)
-            continue;
-        hist_op op;
-        bool first = h->n == 0 && !h->meta.present, got_meta;
-        const char *why = parse_line(tok, line, (size_t)len, h->n, &op, first ? &h->meta : NULL,
-                                     &got_meta);
-        if (why) {
-            /* A run killed while writing leaves a last line without its
-             * newline: keep what came before it. */
-            if (!ended && h->n > 0) {
-                fprintf(stderr, "melee: %s:%zu: ignoring a torn last record (%s)\n", path,
-                        lineno, why);
-                break;
-            }
-            *err = xasprintf("%s:%zu: %s", path, lineno, why);
-            rc = -1;
-            break;
-        }
-        if (got_meta)
-            continue;
-        if (op.process == HIST_NEMESIS)
-            json_object_put(op.value);   /* a fault, not an operation */
-        else
-            history_append(h, &op);
-    }
-    free(line);
-    json_tokener_free(tok);
-    fclose(f);
-    if (rc)
-        history_free(h);
-    return rc;
+    if (jsonl_read(path, take_record, h, err) >= 0)
+        return 0;
+    history_free(h);
+    return -1;
 }
 
 struct hist_writer {

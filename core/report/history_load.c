@@ -1,6 +1,5 @@
 /* history_load.c - a series derived from a history file alone: rates and
  * latencies from invoke/complete times, nemesis records as fault windows. */
-#include <errno.h>
 #include <json-c/json.h>
 #include <math.h>
 #include <stdbool.h>
@@ -9,6 +8,7 @@
 #include <string.h>
 
 #include "series.h"
+#include "../jsonl.h"
 #include "../util.h"
 
 /* One record, as much of it as the plots need. */
@@ -78,45 +78,25 @@ static const char *parse_rec(json_object *o, rec *r, char **meta)
     return NULL;
 }
 
-/* Reads the records. Returns the count, or -1 with *err set. */
-static long read_recs(const char *path, rec **out, char **meta, char **err)
+/* The records read so far, and the meta record's text. */
+typedef struct recs {
+    rec *v;
+    size_t n;
+    char **meta;
+} recs;
+
+/* Takes one history record (a jsonl_read callback; ctx is the recs). */
+static const char *take_rec(json_object *o, size_t lineno, void *ctx)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        *err = xasprintf("%s: %s", path, strerror(errno));
-        return -1;
-    }
-    char *line = NULL;
-    size_t cap = 0, n = 0, lineno = 0;
-    ssize_t len;
-    *out = NULL;
-    while ((len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        if (len <= 1)
-            continue;
-        json_object *o = json_tokener_parse(line);
-        rec r;
-        const char *bad = parse_rec(o, &r, meta);
-        json_object_put(o);
-        if (bad && *bad) {
-            *err = xasprintf("%s:%zu: %s (not a history record)", path, lineno, bad);
-            free(*out);
-            free(line);
-            fclose(f);
-            return -1;
-        }
-        if (bad)
-            continue;
-        *out = xrealloc(*out, (n + 1) * sizeof **out);
-        (*out)[n++] = r;
-    }
-    free(line);
-    fclose(f);
-    if (n == 0) {
-        *err = xasprintf("%s: no operations in the history", path);
-        return -1;
-    }
-    return (long)n;
+    (void)lineno;
+    recs *rs = ctx;
+    rec r;
+    const char *bad = parse_rec(o, &r, rs->meta);
+    if (bad)
+        return bad;
+    rs->v = xrealloc(rs->v, (rs->n + 1) * sizeof *rs->v);
+    rs->v[rs->n++] = r;
+    return NULL;
 }
 
 static void quantiles(series *s, const sample *v, size_t n)
@@ -200,13 +180,17 @@ int series_from_history(const char *path, series *s, char **meta, char **err)
 {
     memset(s, 0, sizeof *s);
     *meta = NULL;
-    rec *r;
-    long n = read_recs(path, &r, meta, err);
-    if (n < 0) {
+    recs rs = {.meta = meta};
+    long n = jsonl_read(path, take_rec, &rs, err);
+    if (n == 0)
+        *err = xasprintf("%s: no operations in the history", path);
+    if (n <= 0) {
+        free(rs.v);
         free(*meta);
         *meta = NULL;
         return -1;
     }
+    rec *r = rs.v;
     int64_t t0 = r[0].time, t1 = r[0].time;
     static const char *const OUTCOMES[] = {"ok", "fail", "info"};
     for (size_t i = 0; i < ARRAY_LEN(OUTCOMES); i++)

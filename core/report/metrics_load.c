@@ -1,5 +1,4 @@
 /* metrics_load.c - a run's metrics.jsonl into a series. */
-#include <errno.h>
 #include <stdbool.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -7,6 +6,7 @@
 #include <string.h>
 
 #include "series.h"
+#include "../jsonl.h"
 #include "../util.h"
 
 /* The latency keys of an action's row and their columns. */
@@ -29,47 +29,31 @@ static json_object *member(json_object *o, const char *key, json_type type)
     return v;
 }
 
-/* Reads every line as a JSON object with a number "t". Returns the count,
- * or -1 with *err set. */
-static long read_rows(const char *path, json_object ***rows, char **err)
+/* The rows read so far. */
+typedef struct rows {
+    json_object **v;
+    size_t n;
+} rows;
+
+/* Takes a metrics row: a JSON object with a number "t" (a jsonl_read
+ * callback; ctx is the rows). */
+static const char *take_row(json_object *o, size_t lineno, void *ctx)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        *err = xasprintf("%s: %s", path, strerror(errno));
-        return -1;
-    }
-    char *line = NULL;
-    size_t cap = 0, n = 0, lineno = 0;
-    ssize_t len;
-    *rows = NULL;
-    while ((len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        if (len <= 1)
-            continue;
-        json_object *o = json_tokener_parse(line);
-        json_object *t = o ? json_object_object_get(o, "t") : NULL;
-        if (!o || !json_object_is_type(o, json_type_object) ||
-            !(json_object_is_type(t, json_type_double) || json_object_is_type(t, json_type_int))) {
-            *err = xasprintf("%s:%zu: not a metrics row (a JSON object with a time \"t\")", path,
-                             lineno);
-            json_object_put(o);
-            for (size_t i = 0; i < n; i++)
-                json_object_put((*rows)[i]);
-            free(*rows);
-            free(line);
-            fclose(f);
-            return -1;
-        }
-        *rows = xrealloc(*rows, (n + 1) * sizeof **rows);
-        (*rows)[n++] = o;
-    }
-    free(line);
-    fclose(f);
-    if (n == 0) {
-        *err = xasprintf("%s: no metrics rows (the run wrote none)", path);
-        return -1;
-    }
-    return (long)n;
+    (void)lineno;
+    rows *r = ctx;
+    json_object *t = json_object_is_type(o, json_type_object) ? json_object_object_get(o, "t") : NULL;
+    if (!(json_object_is_type(t, json_type_double) || json_object_is_type(t, json_type_int)))
+        return "not a metrics row (a JSON object with a time \"t\")";
+    r->v = xrealloc(r->v, (r->n + 1) * sizeof *r->v);
+    r->v[r->n++] = json_object_get(o);
+    return NULL;
+}
+
+static void rows_free(rows *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        json_object_put(r->v[i]);
+    free(r->v);
 }
 
 static void collect_names(series *s, json_object *row)
@@ -166,18 +150,20 @@ static void fill_row(series *s, size_t r, json_object *row)
 int series_from_metrics(const char *path, series *s, char **err)
 {
     memset(s, 0, sizeof *s);
-    json_object **rows;
-    long n = read_rows(path, &rows, err);
-    if (n < 0)
+    rows r = {0};
+    long n = jsonl_read(path, take_row, &r, err);
+    if (n == 0)
+        *err = xasprintf("%s: no metrics rows (the run wrote none)", path);
+    if (n <= 0) {
+        rows_free(&r);
         return -1;
-    for (long i = 0; i < n; i++)
-        collect_names(s, rows[i]);
-    series_alloc(s, (size_t)n);
-    for (long i = 0; i < n; i++) {
-        fill_row(s, (size_t)i, rows[i]);
-        json_object_put(rows[i]);
     }
-    free(rows);
+    for (size_t i = 0; i < r.n; i++)
+        collect_names(s, r.v[i]);
+    series_alloc(s, r.n);
+    for (size_t i = 0; i < r.n; i++)
+        fill_row(s, i, r.v[i]);
+    rows_free(&r);
     series_merge_short_tail(s);
     s->source = xstrdup(path);
     return 0;

@@ -88,6 +88,23 @@ static void malformed_metrics_name_the_line(void **state)
     free(path);
 }
 
+/* A run killed while writing a row leaves it torn: the rows before make
+ * the series. */
+static void torn_last_metrics_row_is_passed_over(void **state)
+{
+    (void)state;
+    char *path = write_temp("{\"t\":1.0,\"dt\":1.0,\"actions\":{}}\n"
+                            "{\"t\":2.0,\"dt\":1.0,\"actions\":{}}\n{\"t\":3.0,\"act");
+    series s;
+    char *err = NULL;
+    assert_int_equal(series_from_metrics(path, &s, &err), 0);
+    assert_null(err);
+    assert_int_equal(s.nrows, 2);
+    series_free(&s);
+    unlink(path);
+    free(path);
+}
+
 static void histories_become_series(void **state)
 {
     (void)state;
@@ -179,6 +196,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(metrics_rows_become_series),
         cmocka_unit_test(malformed_metrics_name_the_line),
+        cmocka_unit_test(torn_last_metrics_row_is_passed_over),
         cmocka_unit_test(histories_become_series),
         cmocka_unit_test(quantiles_of_a_difference),
         cmocka_unit_test(totals_show_faulted),
