@@ -46,6 +46,7 @@ struct metrics {
     pthread_t thread;
     bool started;
     _Atomic bool stop;
+    hold_gate gate;            /* the sampler sleeps here to the next second */
     action_prev *prev;
     double last_t;
     uint64_t faulted;          /* the run's fault-explained errors at the last row */
@@ -68,6 +69,7 @@ metrics *metrics_open(const char *dir, char **err)
     free(path);
     metrics *m = xcalloc(1, sizeof *m);
     m->f = f;
+    hold_gate_init(&m->gate);
     return m;
 }
 
@@ -204,6 +206,13 @@ static void write_row(metrics *m, double t)
     m->last_t = t;
 }
 
+static bool stopping(const void *arg)
+{
+    const metrics *m = arg;
+    return atomic_load(&m->stop);
+}
+
+/* Wakes once a second (and at the stop), nothing in between. */
 static void *sampler(void *arg)
 {
     metrics *m = arg;
@@ -211,8 +220,7 @@ static void *sampler(void *arg)
     while (!atomic_load(&m->stop)) {
         double t = run_elapsed(m->r);
         if (t < next) {
-            double wait_ms = (next - t) * 1000;
-            sleep_ms(wait_ms > 50 ? 50 : (unsigned)wait_ms + 1);
+            hold_wait(&m->gate, stopping, m, (uint64_t)((next - t) * 1000) + 1);
             continue;
         }
         write_row(m, next);
@@ -238,6 +246,7 @@ void metrics_stop(metrics *m)
     if (!m || !m->started)
         return;
     atomic_store(&m->stop, true);
+    hold_gate_wake(&m->gate);
     pthread_join(m->thread, NULL);
     m->started = false;
     double t = run_elapsed(m->r);
@@ -252,6 +261,7 @@ void metrics_free(metrics *m)
     metrics_stop(m);
     if (m->f)
         fclose(m->f);
+    hold_gate_destroy(&m->gate);
     free(m->prev);
     free(m);
 }

@@ -10,7 +10,8 @@
  *    "fault":3,"states":{"running":5,...},
  *    "faults":[{"kind","target","start_s","end_s"}],
  *    "check":{"checker":"bank","verdict":"valid","history_ops":1200}}
- * Workers never wait on it. */
+ * Workers never wait on it, and do nothing for it: it wakes once a second
+ * and reads the counters and histograms every run keeps. */
 #ifndef MELEE_METRICS_H
 #define MELEE_METRICS_H
 
