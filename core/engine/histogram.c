@@ -26,7 +26,6 @@ void hist_bucket_range(int b, uint64_t *lo, uint64_t *hi)
 void hist_record(histogram *h, uint64_t v)
 {
     atomic_fetch_add_explicit(&h->buckets[hist_bucket(v)], 1, memory_order_relaxed);
-    atomic_fetch_add_explicit(&h->count, 1, memory_order_relaxed);
     uint64_t m = atomic_load_explicit(&h->max, memory_order_relaxed);
     while (v > m && !atomic_compare_exchange_weak_explicit(&h->max, &m, v, memory_order_relaxed,
                                                            memory_order_relaxed))
@@ -40,7 +39,10 @@ uint64_t hist_max(const histogram *h)
 
 uint64_t hist_count(const histogram *h)
 {
-    return atomic_load_explicit(&h->count, memory_order_relaxed);
+    uint64_t n = 0;
+    for (int i = 0; i < HIST_BUCKETS; i++)
+        n += atomic_load_explicit(&h->buckets[i], memory_order_relaxed);
+    return n;
 }
 
 uint64_t hist_counts_quantile(const uint64_t *counts, double q, uint64_t max)
@@ -75,9 +77,11 @@ void hist_copy_counts(const histogram *h, uint64_t *counts)
 
 uint64_t hist_quantile(const histogram *h, double q)
 {
-    if (hist_count(h) == 0)
-        return 0; /* most actions of a run, read at every snapshot */
+    uint64_t max = hist_max(h);
+    if (max == 0)
+        return 0; /* nothing recorded (or only zeros): most actions of a run,
+                     read at every snapshot */
     uint64_t counts[HIST_BUCKETS];
     hist_copy_counts(h, counts);
-    return hist_counts_quantile(counts, q, hist_max(h));
+    return hist_counts_quantile(counts, q, max);
 }

@@ -14,11 +14,11 @@
 
 typedef struct histogram {
     _Atomic uint64_t buckets[HIST_BUCKETS];
-    _Atomic uint64_t count;
     _Atomic uint64_t max;
 } histogram;
 
-/* Records one value. */
+/* Records one value: one atomic add to its bucket (the maximum is written
+ * only when it grows). */
 void hist_record(histogram *h, uint64_t v);
 
 /* Returns the value at quantile q in [0,1] (the midpoint of its bucket,
@@ -33,8 +33,11 @@ void hist_copy_counts(const histogram *h, uint64_t *counts);
  * difference of two copies), capped at max; 0 when they are all zero. */
 uint64_t hist_counts_quantile(const uint64_t *counts, double q, uint64_t max);
 
-/* Returns the largest value recorded, and the number of values. */
+/* Returns the largest value recorded. */
 uint64_t hist_max(const histogram *h);
+
+/* Returns the number of values recorded (the sum of the buckets: for
+ * readers, the writers keep no total). */
 uint64_t hist_count(const histogram *h);
 
 /* Exposed for tests: the bucket of v and a bucket's [lo, hi] range. */

@@ -23,6 +23,12 @@
 #include "workload.h"
 #include "../server/serverlog.h"
 
+/* Bytes that keep the fields before them and the fields after them on
+ * different cache lines, whatever the allocation's alignment: between what
+ * every worker writes on each statement and what every worker only reads
+ * (a write would make the other cores fetch the readers' line again). */
+#define CACHE_LINE 64
+
 /* One row of the run's action table: a definition plus its live weight and
  * counters. Counter definitions: ok = the action ran to the end; ignored =
  * a statement failed with an expected error; unexpected = a statement
@@ -31,9 +37,11 @@
 typedef struct run_action {
     const action_def *def;
     char *label;                   /* "list.name" */
-    _Atomic unsigned weight;
+    _Atomic unsigned weight;       /* read at every draw */
+    char apart_read_[CACHE_LINE];
     _Atomic uint64_t ok, ignored, unexpected, skipped;
     histogram latency;             /* microseconds per action, ok or not */
+    char apart_next_[CACHE_LINE];  /* from the next row's def, label and weight */
 } run_action;
 
 /* Named prepared statements a worker keeps per connection. */
@@ -95,6 +103,7 @@ typedef struct worker {
     _Atomic bool freeze_req;       /* hold inside the open transaction (hold.h) */
     _Atomic bool stop_req;
     _Atomic bool retired;          /* removed by run_set_threads */
+    char apart_next_[CACHE_LINE];  /* from what follows on the heap (another worker's rng) */
 } worker;
 
 /* A fault and its window: errors inside it get the window's condition. */
@@ -153,7 +162,10 @@ struct run {
     _Atomic uint64_t thawed_us;    /* when the last frozen worker was let go */
     uint64_t start_us;
     _Atomic uint64_t end_us;       /* when it stopped, 0 while running */
-    _Atomic uint64_t crashes, hangs, statements;
+    _Atomic uint64_t crashes, hangs;
+    char apart_read_[CACHE_LINE];  /* statements: from stop, start_us and end_us */
+    _Atomic uint64_t statements;   /* every worker adds each statement */
+    char apart_next_[CACHE_LINE];
     _Atomic uint64_t faulted;      /* errors an injected fault explains */
     assert_table *asserts;         /* the workload's assertions (ax_assert) */
     pthread_mutex_t fatal_mu;      /* guards fatal */
