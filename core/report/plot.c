@@ -22,6 +22,9 @@ extern char **environ;
 /* A fault band narrower than this share of the time axis is widened to
  * it, so an instant fault (a cancel) stays visible. */
 #define BAND_MIN_SHARE 0.004
+/* The y axis of a stacked plot reaches this much above its highest
+ * stack. */
+#define HEADROOM 1.15
 /* Past this many seconds the time axis is in minutes. */
 #define MINUTES_AFTER_S 900
 
@@ -119,7 +122,7 @@ static void begin(plotter *p, const char *id, const char *title, const char *yla
     fprintf(g, "set output '%s/%s.png'\nreset\n", p->dir, id);
     fputs("set termoption noenhanced\n"
           "set border 3\nset tics nomirror\nset grid ytics lc rgb '#dddddd'\n"
-          "set key outside bottom center horizontal Left reverse samplen 2 spacing 1.1\n"
+          "set key outside top center horizontal Left reverse samplen 2 spacing 1.1\n"
           "set lmargin 12\nset rmargin 4\n",
           g);
     fprintf(g, "set xlabel 'time since the start (%s)'\n", p->unit > 1 ? "minutes" : "seconds");
@@ -140,6 +143,7 @@ static void stacked(plotter *p, const char *id, const double *values, size_t str
     const series *s = p->s;
     char *path = xasprintf("%s/%s.dat", p->dir, id);
     FILE *d = fopen(path, "w");
+    double top = 0;
     for (size_t r = 0; d && r < s->nrows; r++) {
         double x = per_second ? s->t[r] - s->dt[r] / 2 : s->t[r];
         double dt = per_second && s->dt[r] > 0 ? s->dt[r] : 1, sum = 0;
@@ -148,11 +152,17 @@ static void stacked(plotter *p, const char *id, const double *values, size_t str
             sum += values[r * stride + cols[c]] / dt;
             fprintf(d, " %g", sum);
         }
+        top = sum > top ? sum : top;
         fputc('\n', d);
     }
     if (d)
         fclose(d);
-    fputs("set yrange [0:*]\nplot ", p->gp);
+    /* Room above the highest stack, where the fault bands behind it stay
+     * in sight when the stack fills the plot (every thread in some state). */
+    fprintf(p->gp, "set yrange [0:%g]\n", top > 0 ? top * HEADROOM : 1);
+    if (!per_second)      /* counts of threads: whole numbers on the axis */
+        fprintf(p->gp, "set ytics 0, %g\nset mytics 1\n", top > 8 ? ceil(top / 8) : 1);
+    fputs("plot ", p->gp);
     for (size_t c = ncols; c-- > 0;) {
         fprintf(p->gp, "'%s' using 1:%zu with filledcurves x1 fc rgb '%s' fs transparent solid 0.75 title ", path,
                 c + 2, colours[c]);
