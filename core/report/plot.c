@@ -58,7 +58,7 @@ static void gp_string(FILE *f, const char *s)
 
 /* Draws the fault windows of each kind: windows that last, merged where
  * they overlap, as shaded bands; instant faults (a cancel) as thin
- * vertical lines. Adds a key entry per kind ("faultkeys", appended to
+ * dashed vertical lines (dashed: a kind's colour may be a data line's). Adds a key entry per kind ("faultkeys", appended to
  * each plot command). */
 static void fault_marks(plotter *p)
 {
@@ -96,7 +96,7 @@ static void fault_marks(plotter *p)
             } else if (a - last_line >= minw / 2) {
                 last_line = a;
                 fprintf(p->gp, "set arrow from first %g, graph 0 to first %g, graph 1 nohead back "
-                               "lc rgb '#70%s' lw 1\n",
+                               "lc rgb '#70%s' lw 1 dt 2\n",
                         a / p->unit, a / p->unit, c + 1);
             }
         }
@@ -105,7 +105,7 @@ static void fault_marks(plotter *p)
                            "fs transparent solid 0.35 noborder title \"fault: %s\"'\n",
                     c, kinds.v[k]);
         else
-            fprintf(p->gp, "faultkeys = faultkeys . ', keyentry with lines lc rgb \"%s\" lw 2 "
+            fprintf(p->gp, "faultkeys = faultkeys . ', keyentry with lines lc rgb \"%s\" lw 2 dt 2 "
                            "title \"fault: %s\"'\n",
                     c, kinds.v[k]);
     }
