@@ -7,13 +7,17 @@
 # custom action's `send: literals`, -M extended against `send: params`
 # (melee's default), -M prepared against `send: prepared`. Prints each
 # round's rates and ratio, and the median ratio of each pair. Then the cost
-# of --report DIR (the per-second metrics): the same melee run with and
-# without it, alternating, and the median ratio of their rates (the goal:
-# within 3%). Not a test: it measures.
+# of --report DIR (the per-second metrics), below. Not a test: it
+# measures. BENCH_SECONDS and BENCH_ROUNDS set the rounds of the pgbench
+# and proxy comparisons, BENCH_REPORT_SECONDS and BENCH_REPORT_ROUNDS
+# those of the --report cost (the defaults keep `make bench` near six
+# minutes on two cores).
 set -euo pipefail
 MELEE=${1:-build/melee}
-SECS=${BENCH_SECONDS:-10}
+SECS=${BENCH_SECONDS:-6}
 ROUNDS=${BENCH_ROUNDS:-3}
+REPORT_SECS=${BENCH_REPORT_SECONDS:-6}
+REPORT_ROUNDS=${BENCH_REPORT_ROUNDS:-6}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$(pg_config --bindir 2>/dev/null || true)
 [ -x "$BIN/initdb" ] || BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
@@ -76,20 +80,74 @@ for pair in "simple literals" "extended params" "prepared prepared"; do
     summary+=("$(printf 'median ratio, pgbench -M %-8s vs melee send: %-8s  %s' "$1" "$2" "$median")")
 done
 
-# The cost of --report: point selects with and without it, alternating.
-ratios=()
-for ((i = 1; i <= ROUNDS; i++)); do
-    plain=$(melee_rate "$CONN" params)
+# The cost of --report: point selects with and without it, in
+# REPORT_ROUNDS pairs whose order alternates (without first, then with
+# first) so that a drift of the machine's load hits both alike. Each run
+# is measured in its steady state, from second 1 to the last whole second
+# of its progress lines (connecting, preparing and the end-of-run page
+# left out): the rate of ok operations, which the goal is about (within
+# 3%), and melee's own CPU time per operation over the same seconds (all
+# its threads, from /proc/PID/task/*/schedstat), which says what --report
+# costs the client even when the server's rate wanders.
+REPORT_LAST=$((REPORT_SECS - 1))
+[ "$REPORT_LAST" -ge 2 ] || { echo "BENCH_REPORT_SECONDS must be 3 or more" >&2; exit 2; }
+# cpu_ns PID: nanoseconds on a CPU, every thread of the process.
+cpu_ns() {
+    cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d", s }'
+}
+# steady_at PID SECOND: waits for the progress line of that second; prints
+# its ok count and the process's CPU time then.
+steady_at() {
+    local line=""
+    while kill -0 "$1" 2>/dev/null; do
+        line=$(grep -m 1 "^progress: *$2\.[0-9] s" "$DIR/err" || true)
+        [ -n "$line" ] && break
+        sleep 0.01
+    done
+    [ -n "$line" ] || { tail -n 20 "$DIR/err" >&2; exit 1; }
+    echo "$(echo "$line" | sed 's/.* ok \([0-9]*\),.*/\1/') $(cpu_ns "$1")"
+}
+# melee_steady [OPTION...]: one point-select run (send: params); prints its
+# steady rate (ok/s) and melee's CPU microseconds per ok operation.
+melee_steady() {
+    sed "s/^    list: dml_nontrans$/&\n    send: params/" "$ROOT/profiles/point-select.yaml" \
+        >"$DIR/profile.yaml"
+    : >"$DIR/err"     # no progress line of the run before
+    "$MELEE" --headless -d "$CONN" -p "$DIR/profile.yaml" -t 8 -D "$REPORT_SECS" "$@" \
+        >"$DIR/report" 2>"$DIR/err" &
+    local pid=$! at1 at2 ok1 cpu1 ok2 cpu2
+    at1=$(steady_at $pid 1)
+    at2=$(steady_at $pid "$REPORT_LAST")
+    read -r ok1 cpu1 <<<"$at1"
+    read -r ok2 cpu2 <<<"$at2"
+    wait $pid || { tail -n 20 "$DIR/report" "$DIR/err" >&2; exit 1; }
+    awk -v o=$((ok2 - ok1)) -v c=$((cpu2 - cpu1)) -v s=$((REPORT_LAST - 1)) \
+        'BEGIN { printf "%.1f %.2f", o / s, c / 1000 / o }'
+}
+rate_ratios=()
+cpu_ratios=()
+echo "point selects with and without --report, $REPORT_ROUNDS rounds of $REPORT_SECS s (steady seconds 1-$REPORT_LAST)"
+for ((i = 1; i <= REPORT_ROUNDS; i++)); do
     rm -rf "$DIR/run-report"
-    with=$(melee_rate "$CONN" params --report "$DIR/run-report")
-    plain=${plain%% *} with=${with%% *}
+    if ((i % 2)); then
+        without=$(melee_steady)
+        with=$(melee_steady --report "$DIR/run-report")
+    else
+        with=$(melee_steady --report "$DIR/run-report")
+        without=$(melee_steady)
+    fi
+    read -r plain plain_cpu <<<"$without"
+    read -r with with_cpu <<<"$with"
     ratio=$(ratio "$with" "$plain")
-    ratios+=("$ratio")
-    printf 'report   round %d: without %10.1f ops/s   with --report %10.1f ops/s   ratio %s\n' \
-        "$i" "$plain" "$with" "$ratio"
+    cpu_ratio=$(ratio "$with_cpu" "$plain_cpu")
+    rate_ratios+=("$ratio")
+    cpu_ratios+=("$cpu_ratio")
+    printf 'report   round %d: without %10.1f ops/s %6.2f us CPU/op   with --report %10.1f ops/s %6.2f us CPU/op   rate ratio %s   CPU ratio %s\n' \
+        "$i" "$plain" "$plain_cpu" "$with" "$with_cpu" "$ratio" "$cpu_ratio"
 done
-median=$(median "${ratios[@]}")
-summary+=("$(printf 'median ratio, point selects with --report vs without:       %s' "$median")")
+median=$(median "${rate_ratios[@]}")
+cpu_median=$(median "${cpu_ratios[@]}")
+summary+=("$(printf 'median ratio, point selects with --report vs without:       %s (melee CPU per operation: %s)' "$median" "$cpu_median")")
 printf '%s\n' "${summary[@]}"
 
 # The fault proxy's cost when no fault is active: the same point SELECTs
