@@ -95,28 +95,24 @@ static int pick_victim(actx *a)
     return ax_worker_pid(a, v) > 0 ? v : -1;
 }
 
-static act_result interrupt(actx *a, bool terminate)
+/* Terminates or cancels another worker's backend: the fault kinds
+ * table's row, fired from this worker's session. */
+static act_result interrupt(actx *a, fault_kind k)
 {
     int victim = pick_victim(a);
     if (victim < 0)
         return ACT_SKIP;
-    char pid[16];
-    snprintf(pid, sizeof pid, "%d", ax_worker_pid(a, victim));
-    const char *params[] = {pid};
-    ax_expect_interrupt(a, victim, terminate);
-    const char *sql = terminate ? "SELECT pg_terminate_backend($1::int)"
-                                : "SELECT pg_cancel_backend($1::int)";
-    return ax_exec_params(a, sql, 1, params) ? ACT_OK : ACT_FAIL;
+    return ax_fault_worker(a, k, victim) ? ACT_OK : ACT_FAIL;
 }
 
 static act_result cancel_other(actx *a)
 {
-    return interrupt(a, false);
+    return interrupt(a, FK_CANCEL);
 }
 
 static act_result terminate_other(actx *a)
 {
-    return interrupt(a, true);
+    return interrupt(a, FK_TERMINATE);
 }
 
 static act_result commit_rollback(actx *a)

@@ -23,6 +23,7 @@
 #include "catalog.h"
 #include "../check/history.h"
 #include "../config/config.h"
+#include "../fault/kinds.h"
 #include "../rng.h"
 #include "../sqlbuf.h"
 
@@ -112,10 +113,15 @@ bool ax_reconnect(actx *a);
 int ax_worker_count(const actx *a);
 int ax_worker_pid(const actx *a, int i);
 
-/* Announces that this action is about to cancel (terminate=false) or
- * terminate worker i's statement/session, so that the victim's error is
- * expected, not a finding, and the fault panel shows it. */
-void ax_expect_interrupt(actx *a, int victim, bool terminate);
+/* Fires fault kind k (FK_TERMINATE or FK_CANCEL: the fault kinds
+ * table's rows; any other is a bug and aborts) at worker victim's
+ * backend, from this worker's own session: the victim's error is
+ * expected, not a finding, and the fault is recorded as the nemesis's are
+ * (the fault panel and summary with its target and window, the event
+ * tail, the history). Returns false when the statement failed (the error
+ * is kept as for any ax_* call); true when it ran, whether or not the
+ * victim still had that backend. */
+bool ax_fault_worker(actx *a, fault_kind k, int victim);
 
 /* ---- histories, for the invariant workloads ----
  * A worker records each operation as an invocation and a completion. The

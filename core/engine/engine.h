@@ -296,6 +296,15 @@ void run_fault_acted(run *r, int index, const char *what);
  * starts), the event tail and a stop-KIND history record. */
 void run_fault_healed(run *r, int index, const char *what);
 
+/* Records the end of instant fault index (terminate, cancel): its
+ * window closes and the history gets its stop-KIND record "done"; no
+ * event (the start's said it). */
+void run_fault_done(run *r, int index);
+
+/* Records that fault index failed to start or heal: an event saying why
+ * and its stop (its window closes). */
+void run_fault_failed(run *r, int index, const char *why);
+
 /* Makes the workers connect with conninfo (through the fault proxy)
  * while the run's own sessions keep run_start's. Call before run_start. */
 void run_set_worker_conninfo(run *r, const char *conninfo);

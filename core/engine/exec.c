@@ -530,20 +530,3 @@ void ax_set_waiting(actx *a, bool waiting)
     atomic_store(&a->w->catalog_wait, waiting);
 }
 
-void ax_expect_interrupt(actx *a, int victim, bool terminate)
-{
-    run *r = a->run;
-    if (victim < 0 || victim >= atomic_load(&r->nworkers))
-        return;
-    worker *v = r->workers[victim];
-    int pid = atomic_load(&v->pid);
-    char target[64];
-    snprintf(target, sizeof target, "worker %d (pid %d)", victim, pid);
-    /* A terminated backend is named by its pid: the victim may notice only
-     * much later (idle, or waiting for a lock), and its next connection has
-     * another pid. A cancel hits the statement running now, so its error
-     * is expected within a window. Both are instantaneous faults. */
-    int id = faults_open(r, terminate ? "terminate" : "cancel", target, WHEN_INTERRUPTED, victim,
-                         terminate ? pid : 0, terminate ? 0 : INTERRUPT_WINDOW_US);
-    faults_close(r, id);
-}

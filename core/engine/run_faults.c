@@ -9,14 +9,27 @@
 #include "run_internal.h"
 #include "../util.h"
 
-/* The event and the history record of one step of a fault. */
-static void fault_record_step(run *r, const char *step, const char *kind, const char *what)
+/* The action label of worker w's running action ("nemesis" for w NULL). */
+static const char *step_label(run *r, worker *w)
+{
+    if (!w)
+        return "nemesis";
+    int ai = atomic_load(&w->action);
+    return ai >= 0 ? r->actions[ai].label : "";
+}
+
+/* The history record of one step of a fault, taken by worker w (NULL:
+ * the nemesis), and its event unless quiet. */
+static void fault_record_step(run *r, worker *w, const char *step, const char *kind,
+                              const char *what, bool quiet)
 {
     char f[32];
     snprintf(f, sizeof f, "%s-%s", step, kind);
-    char *msg = xasprintf("%s: %s", f, what);
-    run_push_event(r, NULL, EC_NONE, "nemesis", "", msg, NULL, NULL);
-    free(msg);
+    if (!quiet) {
+        char *msg = xasprintf("%s: %s", f, what);
+        run_push_event(r, w, EC_NONE, step_label(r, w), "", msg, NULL, NULL);
+        free(msg);
+    }
     if (r->rec)
         recorder_note_fault(r->rec, f, what);
 }
@@ -44,20 +57,63 @@ static bool fault_touch(run *r, int id, const char *target, char *kind, size_t c
     return found;
 }
 
-void run_fault_acted(run *r, int index, const char *what)
+void faults_note_start(run *r, worker *w, int index, const char *what)
 {
     char kind[32];
     if (fault_touch(r, index, what, kind, sizeof kind))
-        fault_record_step(r, "start", kind, what);
+        fault_record_step(r, w, "start", kind, what, false);
 }
 
-void run_fault_healed(run *r, int index, const char *what)
+/* The stop of fault index: its window closes, a history record, and an
+ * event unless quiet. */
+static void note_stop(run *r, worker *w, int index, const char *what, bool quiet)
 {
     char kind[32];
     if (!fault_touch(r, index, NULL, kind, sizeof kind))
         return;
-    run_fault_end(r, index);
-    fault_record_step(r, "stop", kind, what);
+    faults_close(r, index);
+    fault_record_step(r, w, "stop", kind, what, quiet);
+}
+
+void faults_note_stop(run *r, worker *w, int index, const char *what)
+{
+    note_stop(r, w, index, what, false);
+}
+
+void faults_note_done(run *r, worker *w, int index)
+{
+    note_stop(r, w, index, "done", true);
+}
+
+void faults_note_failure(run *r, worker *w, int index, const char *why)
+{
+    char kind[32];
+    if (!fault_touch(r, index, NULL, kind, sizeof kind))
+        return;
+    char *msg = xasprintf("%s failed: %s", kind, why);
+    run_push_event(r, w, EC_NONE, step_label(r, w), "", msg, NULL, NULL);
+    note_stop(r, w, index, msg, true);   /* the event above says it */
+    free(msg);
+}
+
+void run_fault_acted(run *r, int index, const char *what)
+{
+    faults_note_start(r, NULL, index, what);
+}
+
+void run_fault_healed(run *r, int index, const char *what)
+{
+    faults_note_stop(r, NULL, index, what);
+}
+
+void run_fault_done(run *r, int index)
+{
+    faults_note_done(r, NULL, index);
+}
+
+void run_fault_failed(run *r, int index, const char *why)
+{
+    faults_note_failure(r, NULL, index, why);
 }
 
 void run_fault_note(run *r, const char *text)

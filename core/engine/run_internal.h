@@ -235,6 +235,24 @@ void faults_close(run *r, int id);
  * backend pid seen at at_us. */
 unsigned faults_conditions(run *r, int worker, int pid, uint64_t at_us);
 
+/* run_faults.c: the steps of fault index as worker w took them (NULL:
+ * the nemesis), each an event and a history record. The start sets its
+ * target to what; the stop closes its window; done is the stop of an
+ * instant fault (terminate, cancel), recorded in the history only, the
+ * start's event having said it all; a failure says why in an event and
+ * stops it. */
+void faults_note_start(run *r, worker *w, int index, const char *what);
+void faults_note_stop(run *r, worker *w, int index, const char *what);
+void faults_note_done(run *r, worker *w, int index);
+void faults_note_failure(run *r, worker *w, int index, const char *why);
+
+/* exec_fault.c: opens the window a worker's terminate or cancel of
+ * worker victim's backend pid gives the victim's errors (a terminate's
+ * lasts while the victim keeps that backend, a cancel's
+ * INTERRUPT_WINDOW_US after it closes); target (cap bytes) gets "worker N
+ * (pid P)", the fault's target. Returns its id. */
+int faults_open_interrupt(run *r, fault_kind k, int victim, int pid, char *target, size_t cap);
+
 /* run.c */
 /* Stops the run for a reason that makes it unusable (exit 2): the first
  * reason is kept (msg copied). */

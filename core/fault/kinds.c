@@ -140,42 +140,58 @@ bool fault_target_parse(const char *s, fault_target *out)
     return false;
 }
 
-/* Signals worker backends with fn (pg_terminate_backend or
- * pg_cancel_backend): melee's sessions except its own bookkeeping ones. */
-static int signal_backends(const fault_env *env, const fault_params *p, const char *fn,
-                           char *what, size_t cap)
+/* Runs sql (one value) on a fresh session of its own: 0 with the value
+ * in out, -1 with the error. */
+static int query_own_session(const fault_env *env, const char *sql, char *out, size_t cap)
 {
-    char *sql = xasprintf(
-        "WITH w AS (SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' "
-        "AND pid <> pg_backend_pid() AND application_name LIKE 'melee%%' "
-        "AND application_name NOT IN ('melee-control', 'melee-lockwatch', 'melee-tablewatch', 'melee-nemesis')) "
-        "SELECT coalesce(string_agg(pid::text, ' '), '') FROM "
-        "(SELECT pid FROM w ORDER BY random() LIMIT %s) v WHERE %s(pid)",
-        TARGET_LIMITS[p->target], fn);
     char *conninfo = xasprintf("%s application_name=melee-nemesis connect_timeout=5",
                                env->conninfo ? env->conninfo : "");
     PGconn *c = PQconnectdb(conninfo);
+    free(conninfo);
     int rc = -1;
     if (PQstatus(c) != CONNECTION_OK) {
-        snprintf(what, cap, "cannot connect: %s", PQerrorMessage(c));
+        snprintf(out, cap, "cannot connect: %s", PQerrorMessage(c));
     } else {
         PGresult *r = PQexec(c, sql);
-        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
-            const char *pids = PQgetvalue(r, 0, 0);
-            snprintf(what, cap, "%s backend%s %s", TARGET_NAMES[p->target],
-                     strchr(pids, ' ') ? "s" : "", *pids ? pids : "(none found)");
-            rc = *pids ? 0 : -1;
-        } else {
-            snprintf(what, cap, "%s", PQerrorMessage(c));
-        }
+        rc = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? 0 : -1;
+        snprintf(out, cap, "%s", rc == 0 ? PQgetvalue(r, 0, 0) : PQerrorMessage(c));
         PQclear(r);
     }
     PQfinish(c);
-    free(conninfo);
+    size_t n = strlen(out);
+    while (n > 0 && out[n - 1] == '\n')
+        out[--n] = '\0';
+    return rc;
+}
+
+/* Signals worker backends with fn (pg_terminate_backend or
+ * pg_cancel_backend): p->pid, or by target melee's sessions except its own
+ * bookkeeping ones; on env's query hook when it has one. */
+static int signal_backends(const fault_env *env, const fault_params *p, const char *fn,
+                           char *what, size_t cap)
+{
+    char *victims = p->pid > 0
+        ? xasprintf("SELECT %d AS pid", p->pid)
+        : xstrdup("SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' "
+                  "AND pid <> pg_backend_pid() AND application_name LIKE 'melee%' "
+                  "AND application_name NOT IN ('melee-control', 'melee-lockwatch', "
+                  "'melee-tablewatch', 'melee-nemesis')");
+    fault_target target = p->pid > 0 ? TARGET_ONE : p->target;
+    char *sql = xasprintf("WITH w AS (%s) SELECT coalesce(string_agg(pid::text, ' '), '') FROM "
+                          "(SELECT pid FROM w ORDER BY random() LIMIT %s) v WHERE %s(pid)",
+                          victims, TARGET_LIMITS[target], fn);
+    char pids[256];
+    int rc = env->query ? env->query(env->query_arg, sql, pids, sizeof pids)
+                        : query_own_session(env, sql, pids, sizeof pids);
+    if (rc == 0) {
+        snprintf(what, cap, "%s backend%s %s", TARGET_NAMES[target],
+                 strchr(pids, ' ') ? "s" : "", *pids ? pids : "(none found)");
+        rc = *pids ? 0 : -1;
+    } else {
+        snprintf(what, cap, "%s", pids);
+    }
     free(sql);
-    size_t n = strlen(what);
-    while (n > 0 && what[n - 1] == '\n')
-        what[--n] = '\0';
+    free(victims);
     return rc;
 }
 
@@ -344,7 +360,7 @@ const char *fault_kind_unavailable(fault_kind k, const fault_env *env)
         return env->pg && embedded_has_clock(env->pg) ? NULL
                : "needs the private server started under libfaketime";
     case NEED_SQL:
-        return env->conninfo ? NULL : "needs a connection to the server";
+        return env->conninfo || env->query ? NULL : "needs a connection to the server";
     }
     return NULL;
 }

@@ -61,6 +61,7 @@ typedef struct fault_params {
     double toxicity;                  /* share of connections, 0: all */
     double clock_offset_s;            /* clock */
     fault_target target;              /* terminate, cancel */
+    int pid;                          /* terminate, cancel: this backend only (0: by target) */
 } fault_params;
 
 /* The defaults: latency 200 ms +- 50 ms both ways, 64 KB/s, clock +300 s,
@@ -75,6 +76,11 @@ typedef struct fault_env {
     remote_node *nodes;               /* remote cluster nodes */
     size_t nnodes;
     double command_timeout_s;         /* for node templates */
+    /* Runs sql, which returns one value, on a session of the caller's
+     * (a worker's own connection): 0 with the value in out (cap bytes),
+     * -1 with the error there. NULL: the kinds connect with conninfo. */
+    int (*query)(void *arg, const char *sql, char *out, size_t cap);
+    void *query_arg;
     /* Called with each node command's output and exit status. */
     void (*note)(void *arg, const char *text);
     void *note_arg;

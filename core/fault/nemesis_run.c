@@ -50,7 +50,10 @@ static void on_healed(void *arg, fault_kind k, const char *what, double t)
 {
     (void)t;
     fault_run *fr = arg;
-    run_fault_healed(fr->r, fr->active, what);
+    if (fault_kind_get(k)->instant)
+        run_fault_done(fr->r, fr->active);
+    else
+        run_fault_healed(fr->r, fr->active, what);
     say(fr, "stop", k, what);
     fr->active = -1;
 }
@@ -59,13 +62,15 @@ static void on_failed(void *arg, fault_kind k, const char *why, double t)
 {
     (void)t;
     fault_run *fr = arg;
-    char *msg = xasprintf("%s failed: %s", fault_kind_get(k)->name, why);
-    run_fault_note(fr->r, msg);
     say(fr, "fail", k, why);
-    if (fr->active >= 0)
-        run_fault_healed(fr->r, fr->active, msg);
+    if (fr->active >= 0) {
+        run_fault_failed(fr->r, fr->active, why);
+    } else {
+        char *msg = xasprintf("%s failed: %s", fault_kind_get(k)->name, why);
+        run_fault_note(fr->r, msg);
+        free(msg);
+    }
     fr->active = -1;
-    free(msg);
 }
 
 static void on_note(void *arg, const char *text)

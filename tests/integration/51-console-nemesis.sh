@@ -39,3 +39,27 @@ con_expect 'pause +postmaster' 5 "the fault panel lists the pause"
 con_expect 'schedule suspended' 5 "the fault panel says the schedule is suspended"
 [ "$(con_psql 'SELECT 1')" = 1 ] || fail "the server does not answer after the heal"
 con_quit_expect 0
+
+# The chaos workload's cancel and terminate actions are the fault kinds'
+# rows fired from a worker's session: the event tail names the kind, the
+# issuing worker and its victim (one line each; the history-only stop
+# adds none), the summary lists them with their targets, and the
+# statement log shows the kinds' statement aimed at one backend.
+note "chaos cancels and terminates as fault kinds"
+con_start 140 44 -p "$ROOT/profiles/cancel-storm.yaml" -s 5 \
+    --summary-json "$TMP/storm.json" --log "$TMP/storm.log"
+con_expect ' w[0-9]+ .*start-(cancel|terminate): worker [0-9]+ \(pid [0-9]+\)' 30 \
+    "the event tail shows a worker's cancel or terminate"
+con_screen | grep -q 'stop-cancel: done' && { con_dump; fail "an instant fault's stop in the tail"; }
+con_quit_expect 0
+python3 - "$TMP/storm.json" <<'PY' || fail "the summary's faults"
+import json, re, sys
+faults = json.load(open(sys.argv[1]))["faults"]
+kinds = {f["kind"] for f in faults}
+assert kinds == {"cancel", "terminate"}, kinds
+assert all(re.fullmatch(r"worker \d+ \(pid \d+\)", f["target"]) for f in faults), faults[:5]
+assert all(f["end_s"] >= f["start_s"] for f in faults), faults[:5]
+print(len(faults), "faults")
+PY
+grep -Eq 'WITH w AS \(SELECT [0-9]+ AS pid\) .*pg_terminate_backend\(pid\)' "$TMP/storm.log" ||
+    fail "no terminate statement of the fault kinds in the statement log"

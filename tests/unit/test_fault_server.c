@@ -1,7 +1,8 @@
 /* Tests of the fault kinds on a real private server, observed from
  * outside: a kill changes the postmaster's pid and the data survives;
  * a pause leaves every server process in state T until healed; the clock
- * moves under libfaketime; terminate ends worker backends; a connection
+ * moves under libfaketime; terminate ends worker backends, or the one
+ * backend a worker aims at from its own session; a connection
  * through the proxy blocks during a partition; node command templates run
  * without a shell; the nemesis heals what is active when it stops, also a
  * fault started by a schedule; server settings reach the server. */
@@ -287,6 +288,54 @@ static void terminate_ends_worker_backends(void **state)
     embedded_stop(pg);
 }
 
+/* The query hook of a worker's session: runs sql on the connection. */
+static int query_on(void *arg, const char *sql, char *out, size_t cap)
+{
+    PGresult *r = PQexec(arg, sql);
+    int rc = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? 0 : -1;
+    snprintf(out, cap, "%s", rc == 0 ? PQgetvalue(r, 0, 0) : PQerrorMessage(arg));
+    PQclear(r);
+    return rc;
+}
+
+/* Aimed at one backend (a chaos worker's cancel and terminate), the kinds
+ * act on that one only, through the caller's own session. */
+static void terminate_and_cancel_aim_at_one_backend(void **state)
+{
+    (void)state;
+    embedded_opts o = {.quiet = true};
+    embedded_pg *pg = start_server(&o);
+    PGconn *c[3];
+    open_workers(embedded_conninfo(pg), c, 3);   /* c[0] fires at c[1] */
+    fault_env env = {.query = query_on, .query_arg = c[0]};
+    assert_null(fault_kind_unavailable(FK_CANCEL, &env));
+    fault_params p = FAULT_PARAMS_DEFAULT;
+    p.target = TARGET_ALL;   /* the pid wins */
+    p.pid = PQbackendPID(c[1]);
+    char what[256], expect[64];
+    snprintf(expect, sizeof expect, "one backend %d", p.pid);
+    assert_int_equal(PQsendQuery(c[1], "SELECT pg_sleep(30)"), 1);
+    assert_int_equal(fault_kind_get(FK_CANCEL)->start(&env, &p, what, sizeof what), 0);
+    assert_string_equal(what, expect);
+    PGresult *r = PQgetResult(c[1]);
+    assert_string_equal(PQresultErrorField(r, PG_DIAG_SQLSTATE), "57014");
+    PQclear(r);
+    while ((r = PQgetResult(c[1])))
+        PQclear(r);
+    assert_int_equal(alive_sessions(c, 3), 3);   /* a cancel ends no session */
+    assert_int_equal(fault_kind_get(FK_TERMINATE)->start(&env, &p, what, sizeof what), 0);
+    assert_string_equal(what, expect);
+    sleep_ms(200);
+    assert_int_equal(alive_sessions(c, 3), 2);
+    assert_int_equal(PQstatus(c[2]), CONNECTION_OK);
+    /* Gone: nothing to signal, said so. */
+    assert_int_equal(fault_kind_get(FK_TERMINATE)->start(&env, &p, what, sizeof what), -1);
+    assert_non_null(strstr(what, "none found"));
+    for (int i = 0; i < 3; i++)
+        PQfinish(c[i]);
+    embedded_stop(pg);
+}
+
 /* Runs a query on c with a client-side deadline; returns ms it took, or -1
  * when no answer came within ms. */
 static double timed_query(PGconn *c, const char *sql, int ms)
@@ -489,6 +538,7 @@ int main(void)
         cmocka_unit_test(pause_stops_every_process_until_healed),
         cmocka_unit_test(clock_offsets_the_server_and_heals),
         cmocka_unit_test(terminate_ends_worker_backends),
+        cmocka_unit_test(terminate_and_cancel_aim_at_one_backend),
         cmocka_unit_test(network_faults_through_the_proxy),
         cmocka_unit_test(node_templates_run_without_a_shell),
         cmocka_unit_test(node_templates_drive_a_server),

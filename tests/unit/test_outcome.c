@@ -87,6 +87,15 @@ static void step_rules_replace_the_rows(void **state)
     assert_int_equal(worker_classify(f->w, &row), EC_IGNORED);
 }
 
+/* Opens the window of worker 0's cancel or terminate of itself (the
+ * victim), as a worker's cancel action does, and closes it. */
+static void interrupt_issued(fixture *f, fault_kind k)
+{
+    char target[64];
+    faults_close(f->r, faults_open_interrupt(f->r, k, 0, VICTIM_PID, target, sizeof target));
+    assert_string_equal(target, "worker 0 (pid 4242)");
+}
+
 static void ddl_running_is_a_condition(void **state)
 {
     fixture *f = *state;
@@ -104,7 +113,7 @@ static void terminate_issued_is_a_condition(void **state)
 {
     fixture *f = *state;
     assert_int_equal(lost_at(f->w, now_us()), EC_CRASH);
-    ax_expect_interrupt(&f->w->ax, 0, true);
+    interrupt_issued(f, FK_TERMINATE);
     assert_int_equal(lost_at(f->w, now_us() + 60 * 1000000ULL), EC_IGNORED);
     atomic_store(&f->w->pid, VICTIM_PID + 1);   /* reconnected */
     assert_int_equal(lost_at(f->w, now_us()), EC_CRASH);
@@ -114,7 +123,7 @@ static void terminate_issued_is_a_condition(void **state)
 static void cancel_issued_is_a_condition(void **state)
 {
     fixture *f = *state;
-    ax_expect_interrupt(&f->w->ax, 0, false);
+    interrupt_issued(f, FK_CANCEL);
     uint64_t t = now_us();
     assert_int_equal(lost_at(f->w, t + 1000), EC_IGNORED);
     assert_int_equal(lost_at(f->w, t + INTERRUPT_WINDOW_US + 1000000), EC_CRASH);
@@ -149,7 +158,7 @@ static void fault_windows_reach_the_snapshot(void **state)
 {
     fixture *f = *state;
     int id = run_fault_begin(f->r, "pause", "the server", 1.0);
-    ax_expect_interrupt(&f->w->ax, 0, false);
+    interrupt_issued(f, FK_CANCEL);
     run_snapshot *s = run_snapshot_take(f->r, NULL);
     assert_int_equal(s->nfaults, 2);
     assert_string_equal(s->faults[0].kind, "pause");
