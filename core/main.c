@@ -224,8 +224,13 @@ static int run_main(run_config *cfg, int argc, char **argv)
         free(err);
         status = 2;
     }
-    fault_run_heal_and_stop(faults);   /* the final reads find a healed server */
+    /* Every way out (the duration, q, a signal, a fatal error) comes here:
+     * the final heal, the workers stop, the recovery window passes, and
+     * then the final reads find a healed, recovered server. */
+    fault_run_heal_and_stop(faults);
     run_stop(r);
+    if (run_has_final_reads(r))
+        fault_run_recover(faults);
     run_join(r);
     fault_run_free(faults);
     run_report(r, stdout, argc, argv);

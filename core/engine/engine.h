@@ -194,6 +194,10 @@ bool run_watch_tables(run *r);
 /* Asks every worker to stop; returns at once. */
 void run_stop(run *r);
 
+/* Returns true when the workload reads once more after the workers stop
+ * (run_join runs those final reads). */
+bool run_has_final_reads(run *r);
+
 /* Returns true once the duration has passed or run_stop was called. */
 bool run_should_stop(run *r);
 

@@ -289,6 +289,11 @@ bool run_should_stop(run *r)
     return false;
 }
 
+bool run_has_final_reads(run *r)
+{
+    return r->wl && r->wl->final && r->control;
+}
+
 /* Runs the workload's final step (reads after quiescence) on a fresh
  * connection once the workers are gone. */
 static void run_final_step(run *r)

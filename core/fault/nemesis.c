@@ -339,6 +339,14 @@ void nemesis_view_take(nemesis *n, nemesis_view *v)
     pthread_mutex_unlock(&n->mu);
 }
 
+double nemesis_since_heal_s(nemesis *n)
+{
+    pthread_mutex_lock(&n->mu);
+    double since = n->nrecent ? elapsed(n) - n->recent[n->nrecent - 1].end_s : -1;
+    pthread_mutex_unlock(&n->mu);
+    return since;
+}
+
 bool nemesis_kind_available(nemesis *n, fault_kind k)
 {
     return k < FK_COUNT && n->usable[k];

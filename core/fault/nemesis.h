@@ -83,6 +83,10 @@ void nemesis_suspend(nemesis *n, bool suspended);
 /* Fills *v with what is active, what comes next and the last few. */
 void nemesis_view_take(nemesis *n, nemesis_view *v);
 
+/* Returns the seconds since the last fault healed (an instant one: since
+ * it acted), or a negative number when none has. */
+double nemesis_since_heal_s(nemesis *n);
+
 /* Returns true when kind k can act here. */
 bool nemesis_kind_available(nemesis *n, fault_kind k);
 

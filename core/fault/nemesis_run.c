@@ -19,6 +19,7 @@ struct fault_run {
     size_t nnodes;
     char *conninfo;
     int active;               /* index of the active fault in the run's list */
+    double recovery_s;        /* after the final heal, before the final reads */
     bool say;                 /* headless: each fault on stderr too */
 };
 
@@ -156,6 +157,7 @@ fault_run *fault_run_new(run *r, const nemesis_opts *o, embedded_pg *pg, const c
     fr->active = -1;
     fr->say = run_get_config(r)->headless;
     fr->conninfo = xstrdup(conninfo);
+    fr->recovery_s = o->cfg.schedule.recovery_s;
     if (nemesis_opts_need_proxy(o)) {
         char *host = NULL;
         int port = 0;
@@ -211,6 +213,19 @@ void fault_run_heal_and_stop(fault_run *fr)
 {
     if (fr)
         nemesis_stop(fr->nem);
+}
+
+void fault_run_recover(fault_run *fr)
+{
+    if (!fr)
+        return;
+    double since = nemesis_since_heal_s(fr->nem);
+    if (since < 0 || since >= fr->recovery_s)
+        return;
+    double left = fr->recovery_s - since;
+    fprintf(stderr, "melee: faults healed; waiting %.1f s (nemesis recovery) before the final "
+            "reads\n", left);
+    sleep_ms((unsigned)(left * 1000));
 }
 
 void fault_run_free(fault_run *fr)

@@ -39,6 +39,14 @@ int fault_run_start(fault_run *fr, char **err);
  * the final reads find a healed server. fault_run_free stops the proxy
  * and frees fr: call it after run_join, before run_free. */
 void fault_run_heal_and_stop(fault_run *fr);
+
+/* After fault_run_heal_and_stop, before the final reads: waits until the
+ * recovery window (nemesis.recovery seconds) has passed since the last
+ * heal, saying so on stderr, so that the final reads do not meet a server
+ * still recovering. Returns at once when no fault healed within it (a run
+ * whose duration ran out: the schedule kept its last seconds quiet), or
+ * for fr NULL. */
+void fault_run_recover(fault_run *fr);
 void fault_run_free(fault_run *fr);
 
 #endif

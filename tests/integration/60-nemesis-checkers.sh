@@ -47,3 +47,34 @@ PY
 
 check_run bank-kill bank kill,partition
 check_run set-partition set partition
+
+# Stopped by SIGINT right after a kill: the kill heals (the server starts
+# again), the recovery window passes after that heal, and only then does
+# the final read run: it succeeds and the verdict is valid, not unknown.
+note "bank: SIGINT right after a kill"
+RECOVERY=3
+"$MELEE" --headless -w bank -t 4 -D 120 --seed 7 --nemesis kill --nemesis-quiet 2 \
+    --nemesis-duration 60 --nemesis-interval 60 --nemesis-recovery $RECOVERY \
+    --history "$TMP/sigint.jsonl" >"$TMP/sigint.out" 2>"$TMP/sigint.err" &
+run=$!
+wait_for_text "$TMP/sigint.err" 'nemesis: start-kill' 60 || { kill $run; fail "sigint: no kill"; }
+kill -INT $run
+wait $run
+rc=$?
+[ $rc -eq 0 ] || { tail -n 30 "$TMP/sigint.out" "$TMP/sigint.err"; fail "sigint: exit $rc"; }
+grep -q 'nemesis: stop-kill: restarted' "$TMP/sigint.err" || fail "sigint: the kill did not heal"
+grep -q 'waiting .* before the final reads' "$TMP/sigint.err" || fail "sigint: no recovery wait said"
+grep -q 'checker bank: valid' "$TMP/sigint.out" || { cat "$TMP/sigint.out"; fail "sigint: verdict not valid"; }
+python3 - "$TMP/sigint.jsonl" "$RECOVERY" <<'PY' || fail "sigint: the final read"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+stop = [r["time"] for r in recs if r.get("process") == "nemesis" and r["f"] == "stop-kill"]
+assert len(stop) == 1, stop
+# The final read: the last invocation, a read completed ok.
+inv = [r for r in recs if r.get("type") == "invoke"][-1]
+done = [r for r in recs if r.get("process") == inv["process"] and r["index"] > inv["index"]]
+assert inv["f"] == "read" and done and done[0]["type"] == "ok", (inv, done)
+waited = (inv["time"] - stop[0]) / 1e9
+print("final read %.2f s after the heal" % waited)
+assert waited >= float(sys.argv[2]) - 0.1, waited
+PY
