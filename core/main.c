@@ -142,11 +142,12 @@ static void note_server_settings(run *r, const embedded_opts *eo)
     free(values);
 }
 
-/* Faults run when the profile or the flags name some, and in the console
- * on the private server, where the operator may fire them by hand. */
-static bool wants_faults(const run_config *cfg, const embedded_pg *pg)
+/* Faults run when the profile or the flags name some, and in the console,
+ * where the operator may fire them by hand (the nemesis dialog says why
+ * the kinds this server cannot take are unavailable). */
+static bool wants_faults(const run_config *cfg)
 {
-    return nemesis_opts_cfg(&cfg->nemesis).schedule.nkinds > 0 || (pg && !cfg->headless);
+    return nemesis_opts_cfg(&cfg->nemesis).schedule.nkinds > 0 || !cfg->headless;
 }
 
 /* Sets up the proxy and the nemesis. Returns NULL after saying why. */
@@ -196,7 +197,7 @@ static int run_main(run_config *cfg, int argc, char **argv)
         conninfo = embedded_conninfo(pg);
     }
     fault_run *faults = NULL;
-    if (wants_faults(cfg, pg) && !(faults = start_faults(r, cfg, pg, conninfo))) {
+    if (wants_faults(cfg) && !(faults = start_faults(r, cfg, pg, conninfo))) {
         run_free(r);
         if (pg)
             embedded_stop(pg);

@@ -342,25 +342,67 @@ int fault_kind_find(const char *s)
     return -1;
 }
 
-const char *fault_kind_unavailable(fault_kind k, const fault_env *env)
+/* ---- why a kind cannot act ---- */
+
+typedef enum unavailable_reason {
+    UN_NOT_OURS,
+    UN_NO_KILL_COMMAND,
+    UN_NO_PAUSE_COMMAND,
+    UN_NO_PROXY,
+    UN_NO_LIBFAKETIME,
+    UN_CLOCK_NOT_OURS,
+    UN_NOT_UNDER_FAKETIME,
+    UN_NO_CONNECTION,
+} unavailable_reason;
+
+static const fault_unavailable UNAVAILABLE[] = {
+    [UN_NOT_OURS] = {"melee did not start this server",
+                     "kill and pause act on the private server melee starts (run without "
+                     "--dsn), or on remote nodes with command templates in nemesis.nodes."},
+    [UN_NO_KILL_COMMAND] = {"no node has a kill command",
+                            "give the nodes of nemesis.nodes a kill and a start command."},
+    [UN_NO_PAUSE_COMMAND] = {"no node has a pause command",
+                             "give the nodes of nemesis.nodes a pause and a resume command."},
+    [UN_NO_PROXY] = {"no fault proxy in this run",
+                     "the workers connect through the fault proxy only when a network kind "
+                     "(partition, latency, bandwidth, reset) is configured at start: start "
+                     "melee with one in --nemesis or nemesis.faults."},
+    [UN_NO_LIBFAKETIME] = {"libfaketime is not installed",
+                           "install Debian's faketime package (apt-get install faketime), then "
+                           "start melee with clock in --nemesis or nemesis.faults."},
+    [UN_CLOCK_NOT_OURS] = {"melee did not start this server",
+                           "the clock kind moves the clock of the private server melee starts "
+                           "under libfaketime: run without --dsn, with clock in --nemesis."},
+    [UN_NOT_UNDER_FAKETIME] = {"the server was not started under libfaketime",
+                               "the private server runs under libfaketime only when clock is "
+                               "configured at start: start melee with clock in --nemesis or "
+                               "nemesis.faults (s in this dialog suspends the schedule)."},
+    [UN_NO_CONNECTION] = {"no connection to the server", "give --dsn or PG* variables."},
+};
+
+const fault_unavailable *fault_kind_unavailable(fault_kind k, const fault_env *env)
 {
     switch (KINDS[k].needs) {
     case NEED_SERVER: {
         remote_action start = k == FK_KILL ? RA_KILL : RA_PAUSE;
-        return env->pg || nodes_have(env, start) ? NULL
-               : "needs the private server or node command templates";
+        if (env->pg || nodes_have(env, start))
+            return NULL;
+        if (env->nnodes == 0)
+            return &UNAVAILABLE[UN_NOT_OURS];
+        return &UNAVAILABLE[k == FK_KILL ? UN_NO_KILL_COMMAND : UN_NO_PAUSE_COMMAND];
     }
     case NEED_PROXY:
         if (env->proxy || (k == FK_PARTITION && nodes_have(env, RA_PARTITION)))
             return NULL;
-        return "needs the proxy between the workers and the server";
+        return &UNAVAILABLE[UN_NO_PROXY];
     case NEED_FAKETIME:
         if (!faketime_library())
-            return "needs libfaketime (Debian package faketime), which is not installed";
-        return env->pg && embedded_has_clock(env->pg) ? NULL
-               : "needs the private server started under libfaketime";
+            return &UNAVAILABLE[UN_NO_LIBFAKETIME];
+        if (!env->pg)
+            return &UNAVAILABLE[UN_CLOCK_NOT_OURS];
+        return embedded_has_clock(env->pg) ? NULL : &UNAVAILABLE[UN_NOT_UNDER_FAKETIME];
     case NEED_SQL:
-        return env->conninfo || env->query ? NULL : "needs a connection to the server";
+        return env->conninfo || env->query ? NULL : &UNAVAILABLE[UN_NO_CONNECTION];
     }
     return NULL;
 }

@@ -107,8 +107,15 @@ const fault_kind_def *fault_kind_get(fault_kind k);
 /* Returns the kind named s, or -1. */
 int fault_kind_find(const char *s);
 
-/* Returns NULL when kind k can act in env, else why not (static text). */
-const char *fault_kind_unavailable(fault_kind k, const fault_env *env);
+/* Why a kind cannot act here: why, in a few words (for lists), and fix,
+ * one sentence saying what to start melee with so that it can. */
+typedef struct fault_unavailable {
+    const char *why;
+    const char *fix;
+} fault_unavailable;
+
+/* Returns NULL when kind k can act in env, else why not (static). */
+const fault_unavailable *fault_kind_unavailable(fault_kind k, const fault_env *env);
 
 /* Parses a target name ("one", "some", "all"). Returns false otherwise. */
 bool fault_target_parse(const char *s, fault_target *out);

@@ -143,7 +143,7 @@ static void start_fault(nemesis *n, fault_kind k, const fault_params *p, double 
         n->hooks.starting(n->hooks.arg, k, t);
     int rc = n->usable[k] ? d->start(&n->env, p, what, sizeof what) : -1;
     if (!n->usable[k])
-        snprintf(what, sizeof what, "%s", fault_kind_unavailable(k, &n->env));
+        snprintf(what, sizeof what, "%s", fault_kind_unavailable(k, &n->env)->why);
     pthread_mutex_lock(&n->mu);
     if (rc == 0) {
         n->started++;
@@ -258,8 +258,9 @@ nemesis *nemesis_new(const nemesis_cfg *cfg, const fault_env *env, uint64_t seed
             s->kinds[kept++] = k;
             continue;
         }
-        char *line = xasprintf("%s%s%s: %s", why ? why : "", why ? "; " : "",
-                               fault_kind_get(k)->name, fault_kind_unavailable(k, &n->env));
+        const fault_unavailable *u = fault_kind_unavailable(k, &n->env);
+        char *line = xasprintf("%s%s%s: %s (%s)", why ? why : "", why ? "; " : "",
+                               fault_kind_get(k)->name, u->why, u->fix);
         free(why);
         why = line;
     }
@@ -350,6 +351,11 @@ double nemesis_since_heal_s(nemesis *n)
 bool nemesis_kind_available(nemesis *n, fault_kind k)
 {
     return k < FK_COUNT && n->usable[k];
+}
+
+const fault_unavailable *nemesis_kind_unavailable(nemesis *n, fault_kind k)
+{
+    return k < FK_COUNT ? fault_kind_unavailable(k, &n->env) : NULL;
 }
 
 void nemesis_stop(nemesis *n)

@@ -87,8 +87,10 @@ void nemesis_view_take(nemesis *n, nemesis_view *v);
  * it acted), or a negative number when none has. */
 double nemesis_since_heal_s(nemesis *n);
 
-/* Returns true when kind k can act here. */
+/* Returns true when kind k can act here; nemesis_kind_unavailable
+ * returns NULL then, else why not and what to start melee with (static). */
 bool nemesis_kind_available(nemesis *n, fault_kind k);
+const fault_unavailable *nemesis_kind_unavailable(nemesis *n, fault_kind k);
 
 /* Stops the schedule, heals the active fault and joins the thread.
  * Safe to call more than once and before nemesis_start. */

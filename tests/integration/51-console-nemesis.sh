@@ -1,10 +1,38 @@
 #!/usr/bin/env bash
-# The console's nemesis: n opens the dialog with every fault kind; Enter
+# The console's nemesis: n opens the dialog with every fault kind, those
+# that cannot act here saying why and what to start melee with; Enter
 # fires the selected one (pause: the server's processes are stopped, the
 # fault panel shows it active), H heals it at once; s suspends the
 # schedule; q leaves no server behind.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console_lib.sh"
+
+# dialog_text: the nemesis dialog's text, its lines joined by spaces.
+dialog_text() {
+    con_screen | python3 -c '
+import sys
+lines = sys.stdin.read().split("\n")
+top = next((i for i, l in enumerate(lines) if "┌─ Nemesis" in l), None)
+if top is not None:
+    x0, x1 = lines[top].index("┌"), lines[top].index("┐")
+    rows = []
+    for l in lines[top + 1:]:
+        if l[x0:x0 + 1] == "└":
+            break
+        rows.append(l[x0 + 1:x1].strip())
+    print(" ".join(r for r in rows if r))'
+}
+
+# dlg_expect REGEX WHAT: waits until the dialog's text matches.
+dlg_expect() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        dialog_text | grep -Eq -- "$1" && return 0
+        sleep 0.05
+    done
+    con_dump
+    fail "$2: no '$1' in the dialog"
+}
 
 con_start 140 44 -w bank -t 2 -s 5 --nemesis kill --nemesis-interval 600 --nemesis-quiet 600
 con_wait_ok_above 0 0 30 || { con_dump; fail "thread 0 does nothing"; }
@@ -14,6 +42,27 @@ con_keys n
 con_expect 'Nemesis' 5 "n opens the nemesis dialog"
 con_expect 'pause +SIGSTOP every server process' 5 "the dialog lists the kinds"
 con_expect 'next: kill at' 5 "the dialog shows the next scheduled fault"
+
+note "unavailable kinds say why and what to start melee with"
+con_expect 'partition +unavailable: no fault proxy in this run' 5 "the dialog says why partition is out"
+con_keys End
+if [ -n "$(ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 2>/dev/null)" ]; then
+    why='clock is unavailable: the server was not started under libfaketime; .* start melee with clock in --nemesis or nemesis.faults'
+    con_expect 'clock +unavailable: the server was not started under libfaketime' 5 "clock's row"
+else
+    why='clock is unavailable: libfaketime is not installed; install .* faketime'
+fi
+dlg_expect "$why" "the selected kind's reason in full, with what to start melee with"
+con_keys Enter
+con_expect 'clock is unavailable here: why is in the dialog' 5 "Enter on clock says it cannot"
+# The smallest supported terminal: the reason and the keys are whole.
+con_resize 80 24
+dlg_expect "$why" "the reason at 80x24"
+con_expect 'Enter fire now +H heal all +s suspend/resume schedule +Esc close' 5 "the keys at 80x24"
+con_resize 140 44
+con_keys Home
+con_expect 'kill: SIGKILL every server process; heal starts it again \(crash recovery\)' 5 \
+    "the selected kind in full"
 
 note "Enter fires pause"
 con_keys Down Enter
