@@ -91,7 +91,8 @@ static const setting SETTINGS[] = {
     {.section = "nemesis", .key = "recovery", .flag = "nemesis-recovery", .arg = "S",
      .what = "recovery window", .type = SET_NUMBER, .min = 0, .max = 86400,
      FIELD(nemesis.cfg.schedule.recovery_s), .def = "10",
-     .help = "no fault in the run's last seconds: everything healed before the final reads"},
+     .help = "no fault in the run's last seconds; after the final heal, this long before "
+             "the final reads"},
     {.section = "nemesis", .key = "target", .what = "fault target", .type = SET_CHOICE,
      .name_at = fault_target_at, FIELD(nemesis.cfg.params.target), .def = "one",
      .help = "terminate and cancel: one, some (half) or all worker backends"},
