@@ -104,7 +104,7 @@ void evlog_absorb(evlog *l, run_snapshot *s)
         if (e->seq <= l->last_seq)
             continue;
         group_add(l, e);
-        if (e->cls != EC_IGNORED) {
+        if (evlog_notable(e)) {
             run_event c = event_copy(e);
             ring_put(&l->notable, &c);
         }
@@ -112,6 +112,11 @@ void evlog_absorb(evlog *l, run_snapshot *s)
         e->message = e->detail = e->hint = e->sql = NULL;
         l->last_seq = e->seq;
     }
+}
+
+bool evlog_notable(const run_event *e)
+{
+    return e->cls != EC_IGNORED && !e->routine;
 }
 
 size_t evlog_count(const evlog *l, bool notable_only)

@@ -1,7 +1,8 @@
 /* evlog.h - the console's own record of run events, fed from snapshots:
  * the newest events of every class, the newest notable ones (everything
- * but ignored errors, so a flood of ignored errors cannot push a finding
- * off the screen), and groups by SQLSTATE + message with counts.
+ * but ignored errors and routine notes, a worker's own cancels, so a flood
+ * of them cannot push a finding off the screen), and groups by SQLSTATE +
+ * message with counts.
  * Fixed capacity; strings are owned by the evlog. */
 #ifndef MELEE_TUI_EVLOG_H
 #define MELEE_TUI_EVLOG_H
@@ -52,6 +53,10 @@ void evlog_absorb(evlog *l, run_snapshot *s);
 
 /* Returns how many events the view holds (all, or notable only). */
 size_t evlog_count(const evlog *l, bool notable_only);
+
+/* Returns true when e is notable: neither an ignored error nor a routine
+ * note. */
+bool evlog_notable(const run_event *e);
 
 /* Returns event i (0 = oldest) of the view; owned by the evlog, valid
  * until the next evlog_absorb. */

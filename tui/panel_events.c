@@ -129,7 +129,7 @@ static void draw_grouped(console *c, int y, int rows, rect a)
     size_t idx[EVLOG_GROUPS];
     for (size_t i = 0; i < v->ngroups; i++) {
         const ev_group *g = &c->ev.groups[v->group_order[i]];
-        if (!v->hide_ignored || g->cls != EC_IGNORED)
+        if (!v->hide_ignored || (g->cls != EC_IGNORED && !g->example.routine))
             idx[shown++] = v->group_order[i];
     }
     memcpy(v->group_order, idx, shown * sizeof *idx);

@@ -87,6 +87,8 @@ typedef struct run_event {
     char *detail;
     char *hint;
     char *sql;
+    bool routine;         /* expected and frequent (a worker's own cancel or terminate):
+                             kept apart from the notable events, as ignored errors are */
 } run_event;
 
 /* One fault, active or past (kill, pause, network... and today the

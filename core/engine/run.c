@@ -401,16 +401,30 @@ void run_note_thread_end(run *r)
         run_stop(r);
 }
 
-void run_push_event(run *r, worker *w, err_class cls, const char *action, const char *sqlstate,
-                    const char *message, const char *detail, const char *sql)
+/* Pushes an event; routine ones are kept apart from the notable. */
+static void push_event(run *r, worker *w, err_class cls, const char *action,
+                       const char *sqlstate, const char *message, const char *detail,
+                       const char *sql, bool routine)
 {
     run_event ev = {.t = run_elapsed(r), .thread = w ? w->id : -1, .cls = cls,
-                    .message = (char *)message, .detail = (char *)detail, .sql = (char *)sql};
+                    .message = (char *)message, .detail = (char *)detail, .sql = (char *)sql,
+                    .routine = routine};
     snprintf(ev.action, sizeof ev.action, "%s", action ? action : "");
     snprintf(ev.sqlstate, sizeof ev.sqlstate, "%s", sqlstate ? sqlstate : "");
     if (w)
         ev.hint = w->err.hint;
     events_push(r->events, &ev);
+}
+
+void run_push_event(run *r, worker *w, err_class cls, const char *action, const char *sqlstate,
+                    const char *message, const char *detail, const char *sql)
+{
+    push_event(r, w, cls, action, sqlstate, message, detail, sql, false);
+}
+
+void run_push_routine(run *r, worker *w, const char *action, const char *message)
+{
+    push_event(r, w, EC_NONE, action, "", message, NULL, NULL, true);
 }
 
 void run_note_failure(run *r, worker *w, const char *label, err_class cls)

@@ -18,6 +18,16 @@ static const char *step_label(run *r, worker *w)
     return ai >= 0 ? r->actions[ai].label : "";
 }
 
+/* Pushes a fault's note: the nemesis's as an event, a worker's own as a
+ * routine one (many of them: the console keeps them apart). */
+static void push_note(run *r, worker *w, const char *msg)
+{
+    if (w)
+        run_push_routine(r, w, step_label(r, w), msg);
+    else
+        run_push_event(r, NULL, EC_NONE, step_label(r, w), "", msg, NULL, NULL);
+}
+
 /* The history record of one step of a fault, taken by worker w (NULL:
  * the nemesis), and its event unless quiet. */
 static void fault_record_step(run *r, worker *w, const char *step, const char *kind,
@@ -27,7 +37,7 @@ static void fault_record_step(run *r, worker *w, const char *step, const char *k
     snprintf(f, sizeof f, "%s-%s", step, kind);
     if (!quiet) {
         char *msg = xasprintf("%s: %s", f, what);
-        run_push_event(r, w, EC_NONE, step_label(r, w), "", msg, NULL, NULL);
+        push_note(r, w, msg);
         free(msg);
     }
     if (r->rec)
@@ -91,7 +101,7 @@ void faults_note_failure(run *r, worker *w, int index, const char *why)
     if (!fault_touch(r, index, NULL, kind, sizeof kind))
         return;
     char *msg = xasprintf("%s failed: %s", kind, why);
-    run_push_event(r, w, EC_NONE, step_label(r, w), "", msg, NULL, NULL);
+    push_note(r, w, msg);
     note_stop(r, w, index, msg, true);   /* the event above says it */
     free(msg);
 }

@@ -278,6 +278,10 @@ void run_note_failure(run *r, worker *w, const char *label, err_class cls);
 void run_log_statement(run *r, worker *w, const char *sql, int nparams,
                        const char *const *params, err_class cls, const char *sqlstate,
                        uint64_t latency_us);
+/* Pushes a note of worker w that is routine (expected and frequent: its
+ * own cancels and terminates), which front-ends keep apart from the
+ * notable events as they do ignored errors. */
+void run_push_routine(run *r, worker *w, const char *action, const char *message);
 /* Pushes an engine event (thread -1 unless w). */
 void run_push_event(run *r, worker *w, err_class cls, const char *action, const char *sqlstate,
                     const char *message, const char *detail, const char *sql);

@@ -144,10 +144,10 @@ bool fault_target_parse(const char *s, fault_target *out)
  * in out, -1 with the error. */
 static int query_own_session(const fault_env *env, const char *sql, char *out, size_t cap)
 {
-    char *conninfo = xasprintf("%s application_name=melee-nemesis connect_timeout=5",
-                               env->conninfo ? env->conninfo : "");
-    PGconn *c = PQconnectdb(conninfo);
-    free(conninfo);
+    /* The conninfo may be a URI: expanded as dbname, then our settings. */
+    const char *const keys[] = {"dbname", "application_name", "connect_timeout", NULL};
+    const char *const values[] = {env->conninfo ? env->conninfo : "", "melee-nemesis", "5", NULL};
+    PGconn *c = PQconnectdbParams(keys, values, 1);
     int rc = -1;
     if (PQstatus(c) != CONNECTION_OK) {
         snprintf(out, cap, "cannot connect: %s", PQerrorMessage(c));

@@ -92,7 +92,7 @@ con_quit_expect 0
 # The chaos workload's cancel and terminate actions are the fault kinds'
 # rows fired from a worker's session: the event tail names the kind, the
 # issuing worker and its victim (one line each; the history-only stop
-# adds none), the summary lists them with their targets, and the
+# adds none; i hides them with the ignored errors), the summary lists them with their targets, and the
 # statement log shows the kinds' statement aimed at one backend.
 note "chaos cancels and terminates as fault kinds"
 con_start 140 44 -p "$ROOT/profiles/cancel-storm.yaml" -s 5 \
@@ -100,6 +100,10 @@ con_start 140 44 -p "$ROOT/profiles/cancel-storm.yaml" -s 5 \
 con_expect ' w[0-9]+ .*start-(cancel|terminate): worker [0-9]+ \(pid [0-9]+\)' 30 \
     "the event tail shows a worker's cancel or terminate"
 con_screen | grep -q 'stop-cancel: done' && { con_dump; fail "an instant fault's stop in the tail"; }
+# Routine, like ignored errors: i hides them, so they cannot bury a finding.
+con_keys Tab i   # the events panel
+con_expect 'ignored hidden' 5 "i hides ignored errors"
+con_expect_gone 'start-(cancel|terminate): worker' 5 "i hides the workers' own cancels"
 con_quit_expect 0
 python3 - "$TMP/storm.json" <<'PY' || fail "the summary's faults"
 import json, re, sys
