@@ -71,7 +71,7 @@ static void draw_compact(const console *c, rect a)
         x += draw_fmt(a.y, x, end - x, R_BAD, "%zu active  ", active);
     if (s->nfaults) {
         const fault_snap *f = &s->faults[s->nfaults - 1];
-        snprintf(line, sizeof line, "%zu, last %s %s at %s; next: %s", s->nfaults, f->kind,
+        snprintf(line, sizeof line, "%zu, last %s %s at %s; next: %s", s->faults_total, f->kind,
                  f->target, fmt_secs(at, sizeof at, f->start_s), next_text(c, next, sizeof next));
     } else {
         snprintf(line, sizeof line, "none yet; next: %s", next_text(c, next, sizeof next));
@@ -90,7 +90,7 @@ void faults_draw(console *c, rect a)
     const run_snapshot *s = c->snap;
     int y = a.y, end = a.y + a.h;
     char t[64];
-    snprintf(t, sizeof t, "Faults %zu", s->nfaults);
+    snprintf(t, sizeof t, "Faults %zu", s->faults_total);
     draw_rule(y++, a.x, a.w, R_TITLE, t);
     char next[96];
     /* Active ones first, then the newest past ones; the last line says

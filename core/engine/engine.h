@@ -93,6 +93,9 @@ typedef struct run_event {
 
 /* One fault, active or past (kill, pause, network... and today the
  * cancel/terminate scenarios the chaos workload runs). */
+/* The past faults a running snapshot keeps (every active one besides). */
+#define SNAP_FAULTS_PAST 64
+
 typedef struct fault_snap {
     char kind[24];        /* "cancel", "terminate", "server-crash", ... */
     char target[64];      /* "worker 3 (pid 1234)" */
@@ -146,8 +149,11 @@ typedef struct run_snapshot {
     size_t nevents;
     run_event *events;        /* the events asked for, oldest first */
     uint64_t events_missed;   /* of those, how many were overwritten before this snapshot */
+    size_t faults_total;      /* faults so far */
     size_t nfaults;
-    fault_snap *faults;       /* newest last */
+    fault_snap *faults;       /* newest last: every active one and the newest
+                               * SNAP_FAULTS_PAST past ones (all of them in
+                               * run_snapshot_full) */
     char fault_next[96];      /* what comes next, e.g. "cancel: weight 5 in read" */
     check_snap check;
     size_t nasserts;
@@ -216,6 +222,10 @@ void run_free(run *r);
  * sequence number above *events_after (give the newest one you hold, 0 at
  * first), so that a reader keeping its own tail copies each event once. */
 run_snapshot *run_snapshot_take(run *r, const uint64_t *events_after);
+
+/* Like run_snapshot_take(r, NULL), with every fault of the run (a chaos
+ * run issues thousands): for the reports written at its end. */
+run_snapshot *run_snapshot_full(run *r);
 void run_snapshot_free(run_snapshot *s);
 
 /* Fills *d with thread i's full current statement and recent history.

@@ -179,7 +179,7 @@ static void report_threads(run *r, const run_snapshot *s, FILE *out)
 
 void run_report(run *r, FILE *out, int argc, char **argv)
 {
-    run_snapshot *s = run_snapshot_take(r, 0);
+    run_snapshot *s = run_snapshot_full(r);
     double secs = s->elapsed_s > 0 ? s->elapsed_s : 1e-9;
     fprintf(out, "melee %s: %s%s%s workload, isolation %s, ", MELEE_VERSION, r->wl->name,
             r->wli.variant ? "/" : "", r->wli.variant ? r->wli.variant : "",
@@ -352,7 +352,7 @@ static json_object *summary_assertions(run *r, const run_snapshot *s)
 
 int run_write_summary(run *r, const char *path)
 {
-    run_snapshot *s = run_snapshot_take(r, 0);
+    run_snapshot *s = run_snapshot_full(r);
     json_object *o = json_object_new_object();
     json_object_object_add(o, "seed", json_object_new_uint64(r->cfg.seed));
     json_object_object_add(o, "duration_s", json_object_new_double(s->elapsed_s));

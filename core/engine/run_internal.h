@@ -122,6 +122,7 @@ typedef struct fault_list {
     fault_record *v;               /* in the order they began; index = id */
     size_t n, cap;
     size_t first_live;             /* records before it can cover no error any more */
+    size_t first_open;             /* records before it have all ended */
 } fault_list;
 
 #define MAX_WORKERS 1024

@@ -66,14 +66,22 @@ static void snap_actions(run *r, run_snapshot *s)
     s->totals.ops = s->totals.ok + s->totals.ignored + s->totals.unexpected;
 }
 
-static void snap_faults(run *r, run_snapshot *s)
+/* Copies the faults: all of them, or the active ones and the newest
+ * SNAP_FAULTS_PAST past ones, in the order they began. */
+static void snap_faults(run *r, run_snapshot *s, bool all)
 {
-    pthread_mutex_lock(&r->faults.mu);
-    s->nfaults = r->faults.n;
-    s->faults = xcalloc(s->nfaults ? s->nfaults : 1, sizeof *s->faults);
-    for (size_t i = 0; i < s->nfaults; i++)
-        s->faults[i] = r->faults.v[i].snap;
-    pthread_mutex_unlock(&r->faults.mu);
+    fault_list *f = &r->faults;
+    pthread_mutex_lock(&f->mu);
+    while (f->first_open < f->n && f->v[f->first_open].end_us)
+        f->first_open++;
+    size_t recent = all || f->n < SNAP_FAULTS_PAST ? 0 : f->n - SNAP_FAULTS_PAST;
+    size_t from = all ? 0 : MIN(f->first_open, recent);
+    s->faults_total = f->n;
+    s->faults = xcalloc(f->n - from ? f->n - from : 1, sizeof *s->faults);
+    for (size_t i = from; i < f->n; i++)
+        if (i >= recent || !f->v[i].end_us)
+            s->faults[s->nfaults++] = f->v[i].snap;
+    pthread_mutex_unlock(&f->mu);
     unsigned cancel = 0, terminate = 0;
     for (size_t i = 0; i < r->nactions; i++) {
         const action_def *d = r->actions[i].def;
@@ -93,7 +101,7 @@ static void snap_faults(run *r, run_snapshot *s)
         snprintf(s->fault_next, sizeof s->fault_next, "none scheduled");
 }
 
-run_snapshot *run_snapshot_take(run *r, const uint64_t *events_after)
+static run_snapshot *take(run *r, const uint64_t *events_after, bool all_faults)
 {
     run_snapshot *s = xcalloc(1, sizeof *s);
     uint64_t now = now_us();
@@ -127,12 +135,22 @@ run_snapshot *run_snapshot_take(run *r, const uint64_t *events_after)
     catalog_counts(r->cat, s->counts, s->limits);
     if (events_after)
         s->nevents = events_since(r->events, *events_after, &s->events, &s->events_missed);
-    snap_faults(r, s);
+    snap_faults(r, s, all_faults);
     if (r->rec)
         recorder_snapshot(r->rec, &s->check);
     else
         s->check.verdict = -1;
     return s;
+}
+
+run_snapshot *run_snapshot_take(run *r, const uint64_t *events_after)
+{
+    return take(r, events_after, false);
+}
+
+run_snapshot *run_snapshot_full(run *r)
+{
+    return take(r, NULL, true);
 }
 
 void run_snapshot_free(run_snapshot *s)

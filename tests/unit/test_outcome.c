@@ -173,6 +173,39 @@ static void fault_windows_reach_the_snapshot(void **state)
     run_snapshot_free(s);
 }
 
+/* A running snapshot keeps every active fault and the newest past ones
+ * (a chaos run issues thousands); the full one, for the reports, all. */
+static void running_snapshot_keeps_active_and_newest_faults(void **state)
+{
+    fixture *f = *state;
+    int long_one = run_fault_begin(f->r, "partition", "the network", 1.0);
+    size_t past = SNAP_FAULTS_PAST + 40;
+    for (size_t i = 0; i < past; i++) {
+        char target[16];
+        snprintf(target, sizeof target, "n%zu", i);
+        run_fault_end(f->r, run_fault_begin(f->r, "cancel", target, 0));
+    }
+    run_snapshot *s = run_snapshot_take(f->r, NULL);
+    assert_int_equal(s->faults_total, past + 1);
+    assert_int_equal(s->nfaults, SNAP_FAULTS_PAST + 1);
+    assert_string_equal(s->faults[0].kind, "partition");   /* active, however old */
+    assert_true(s->faults[0].end_s < 0);
+    assert_string_equal(s->faults[1].target, "n40");       /* the newest past ones, in order */
+    char last[16];
+    snprintf(last, sizeof last, "n%zu", past - 1);
+    assert_string_equal(s->faults[s->nfaults - 1].target, last);
+    run_snapshot_free(s);
+    s = run_snapshot_full(f->r);
+    assert_int_equal(s->nfaults, past + 1);
+    assert_string_equal(s->faults[1].target, "n0");
+    run_snapshot_free(s);
+    run_fault_end(f->r, long_one);
+    s = run_snapshot_take(f->r, NULL);
+    assert_int_equal(s->nfaults, SNAP_FAULTS_PAST);
+    assert_string_equal(s->faults[0].target, "n40");
+    run_snapshot_free(s);
+}
+
 /* Assertions are counted per name and place: the snapshot lists them,
  * the failed ones first with their last failure, and a failed one is a
  * finding whose message names it. */
@@ -286,6 +319,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(cancel_issued_is_a_condition, setup, teardown),
         cmocka_unit_test_setup_teardown(fault_window_is_a_condition, setup, teardown),
         cmocka_unit_test_setup_teardown(fault_windows_reach_the_snapshot, setup, teardown),
+        cmocka_unit_test_setup_teardown(running_snapshot_keeps_active_and_newest_faults, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(assertions_reach_the_snapshot, setup, teardown),
         cmocka_unit_test(events_since_a_sequence_number),
     };
