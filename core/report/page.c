@@ -62,7 +62,8 @@ static void plots(FILE *f, const page_input *in)
     }
     if (in->s->nfaults)
         fputs("<p class=\"note\">Shaded bands: the fault windows, in each kind's colour; "
-              "instant faults, such as a cancel, as thin dashed lines.</p>\n", f);
+              "instant faults, such as a cancel, as thin dashed lines (short ticks along the top "
+              "when a kind has many).</p>\n", f);
     for (size_t i = 0; i < in->nfigs; i++) {
         fprintf(f, "<figure><figcaption>");
         html_text(f, in->figs[i].title);

@@ -25,6 +25,10 @@ extern char **environ;
 /* The y axis of a stacked plot reaches this much above its highest
  * stack. */
 #define HEADROOM 1.15
+/* Past this many instant faults of one kind, each is a short tick along
+ * the plot's top (TICK_SHARE of its height) instead of a full line. */
+#define INSTANT_LINES_MAX 40
+#define TICK_SHARE 0.05
 /* Past this many seconds the time axis is in minutes. */
 #define MINUTES_AFTER_S 900
 
@@ -58,8 +62,9 @@ static void gp_string(FILE *f, const char *s)
 
 /* Draws the fault windows of each kind: windows that last, merged where
  * they overlap, as shaded bands; instant faults (a cancel) as thin
- * dashed vertical lines (dashed: a kind's colour may be a data line's). Adds a key entry per kind ("faultkeys", appended to
- * each plot command). */
+ * dashed vertical lines (dashed: a kind's colour may be a data line's),
+ * or ticks along the top when there are many. Adds a key entry per kind
+ * ("faultkeys", appended to each plot command). */
 static void fault_marks(plotter *p)
 {
     const series *s = p->s;
@@ -82,12 +87,24 @@ static void fault_marks(plotter *p)
         }
         qsort(w, n, 2 * sizeof *w, cmp_double);
         const char *c = fault_colour(kinds.v[k]);
-        bool banded = false;
-        double last_line = -1e9;
+        /* Merge overlapping windows in place: m windows remain. */
+        size_t m = 0, instants = 0;
         for (size_t i = 0; i < n;) {
             double a = w[2 * i], b = w[2 * i + 1];
             for (i++; i < n && w[2 * i] <= b; i++)
                 b = w[2 * i + 1] > b ? w[2 * i + 1] : b;
+            w[2 * m] = a;
+            w[2 * m + 1] = b;
+            instants += b - a < minw;
+            m++;
+        }
+        /* Many instants (a chaos run's cancels) become short ticks along
+         * the top instead of lines across the data. */
+        double from = instants > INSTANT_LINES_MAX ? 1.0 - TICK_SHARE : 0.0;
+        bool banded = false;
+        double last_line = -1e9;
+        for (size_t i = 0; i < m; i++) {
+            double a = w[2 * i], b = w[2 * i + 1];
             if (b - a >= minw) {
                 banded = true;
                 fprintf(p->gp, "set object %d rect from first %g, graph 0 to first %g, graph 1 "
@@ -95,9 +112,9 @@ static void fault_marks(plotter *p)
                         obj++, a / p->unit, b / p->unit, c);
             } else if (a - last_line >= minw / 2) {
                 last_line = a;
-                fprintf(p->gp, "set arrow from first %g, graph 0 to first %g, graph 1 nohead back "
+                fprintf(p->gp, "set arrow from first %g, graph %g to first %g, graph 1 nohead back "
                                "lc rgb '#70%s' lw 1 dt 2\n",
-                        a / p->unit, a / p->unit, c + 1);
+                        a / p->unit, from, a / p->unit, c + 1);
             }
         }
         if (banded)
