@@ -102,10 +102,7 @@ static void headless_loop(run *r)
     double next = 1.0;
     while (!g_interrupted && !run_should_stop(r)) {
         sleep_ms(50);
-        run_snapshot *s = run_snapshot_take(r, 0);
-        double t = s->elapsed_s;
-        run_snapshot_free(s);
-        if (t >= next) {
+        if (run_elapsed_s(r) >= next) {
             progress_line(r);
             next += 1.0;
         }

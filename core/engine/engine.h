@@ -209,6 +209,10 @@ bool run_has_final_reads(run *r);
 /* Returns true once the duration has passed or run_stop was called. */
 bool run_should_stop(run *r);
 
+/* Returns the seconds since the run started (0 before it did), counted to
+ * its end once it ended. Cheap: no snapshot. */
+double run_elapsed_s(const run *r);
+
 /* Waits for every worker to finish (call after run_stop). */
 void run_join(run *r);
 

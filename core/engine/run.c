@@ -21,6 +21,11 @@ double run_elapsed(const run *r)
     return (double)((end ? end : now_us()) - r->start_us) / 1e6;
 }
 
+double run_elapsed_s(const run *r)
+{
+    return r->start_us ? run_elapsed(r) : 0;
+}
+
 /* Returns true when w declares every parameter cfg sets; otherwise sets
  * *err naming the first stranger and the parameters w has. */
 static bool params_known(const workload_def *w, const run_config *cfg, char **err)

@@ -109,7 +109,7 @@ static run_snapshot *take(run *r, const uint64_t *events_after, bool all_faults)
              r->wli.variant ? r->wli.variant : "");
     snprintf(s->label_title, sizeof s->label_title, "%s",
              r->wli.label_title ? r->wli.label_title : "");
-    s->elapsed_s = r->start_us ? run_elapsed(r) : 0;
+    s->elapsed_s = run_elapsed_s(r);
     s->duration_s = r->cfg.duration_s;
     s->seed = r->cfg.seed;
     s->finished = atomic_load(&r->stop);
