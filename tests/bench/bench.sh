@@ -10,13 +10,13 @@
 # of --report DIR (the per-second metrics), below. Not a test: it
 # measures. BENCH_SECONDS and BENCH_ROUNDS set the rounds of the pgbench
 # and proxy comparisons, BENCH_REPORT_SECONDS and BENCH_REPORT_ROUNDS
-# those of the --report cost (the defaults keep `make bench` near six
+# those of the --report cost (the defaults keep `make bench` near seven
 # minutes on two cores).
 set -euo pipefail
 MELEE=${1:-build/melee}
 SECS=${BENCH_SECONDS:-6}
 ROUNDS=${BENCH_ROUNDS:-3}
-REPORT_SECS=${BENCH_REPORT_SECONDS:-6}
+REPORT_SECS=${BENCH_REPORT_SECONDS:-10}
 REPORT_ROUNDS=${BENCH_REPORT_ROUNDS:-6}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$(pg_config --bindir 2>/dev/null || true)
@@ -83,14 +83,15 @@ done
 # The cost of --report: point selects with and without it, in
 # REPORT_ROUNDS pairs whose order alternates (without first, then with
 # first) so that a drift of the machine's load hits both alike. Each run
-# is measured in its steady state, from second 1 to the last whole second
-# of its progress lines (connecting, preparing and the end-of-run page
-# left out): the rate of ok operations, which the goal is about (within
+# is measured in its steady state, from second 3 to the last whole second
+# of its progress lines (connecting, preparing, the first seconds' warm-up
+# and the end-of-run page left out): the rate of ok operations, which the goal is about (within
 # 3%), and melee's own CPU time per operation over the same seconds (all
 # its threads, from /proc/PID/task/*/schedstat), which says what --report
 # costs the client even when the server's rate wanders.
+REPORT_FIRST=3
 REPORT_LAST=$((REPORT_SECS - 1))
-[ "$REPORT_LAST" -ge 2 ] || { echo "BENCH_REPORT_SECONDS must be 3 or more" >&2; exit 2; }
+[ "$REPORT_LAST" -gt "$REPORT_FIRST" ] || { echo "BENCH_REPORT_SECONDS must be 5 or more" >&2; exit 2; }
 # cpu_ns PID: nanoseconds on a CPU, every thread of the process.
 cpu_ns() {
     cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d", s }'
@@ -116,17 +117,17 @@ melee_steady() {
     "$MELEE" --headless -d "$CONN" -p "$DIR/profile.yaml" -t 8 -D "$REPORT_SECS" "$@" \
         >"$DIR/report" 2>"$DIR/err" &
     local pid=$! at1 at2 ok1 cpu1 ok2 cpu2
-    at1=$(steady_at $pid 1)
+    at1=$(steady_at $pid "$REPORT_FIRST")
     at2=$(steady_at $pid "$REPORT_LAST")
     read -r ok1 cpu1 <<<"$at1"
     read -r ok2 cpu2 <<<"$at2"
     wait $pid || { tail -n 20 "$DIR/report" "$DIR/err" >&2; exit 1; }
-    awk -v o=$((ok2 - ok1)) -v c=$((cpu2 - cpu1)) -v s=$((REPORT_LAST - 1)) \
+    awk -v o=$((ok2 - ok1)) -v c=$((cpu2 - cpu1)) -v s=$((REPORT_LAST - REPORT_FIRST)) \
         'BEGIN { printf "%.1f %.2f", o / s, c / 1000 / o }'
 }
 rate_ratios=()
 cpu_ratios=()
-echo "point selects with and without --report, $REPORT_ROUNDS rounds of $REPORT_SECS s (steady seconds 1-$REPORT_LAST)"
+echo "point selects with and without --report, $REPORT_ROUNDS rounds of $REPORT_SECS s (steady seconds $REPORT_FIRST-$REPORT_LAST)"
 for ((i = 1; i <= REPORT_ROUNDS; i++)); do
     rm -rf "$DIR/run-report"
     if ((i % 2)); then
