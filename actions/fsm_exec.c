@@ -73,11 +73,7 @@ static void note_statement(state_run *r, const char *sql, int n, const char *con
     if (!r->obs || !r->obs->on_statement)
         return;
     sqlbuf b = SQLBUF_INIT;
-    sb_add(&b, sql);
-    if (n > 0) {
-        sb_add(&b, " -- with ");
-        sb_param_values(&b, n, params);
-    }
+    sb_statement_line(&b, sql, n, params);
     r->obs->on_statement(r->obs->arg, sb_str(&b));
     sb_free(&b);
 }
