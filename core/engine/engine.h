@@ -18,6 +18,7 @@
 #include "errclass.h"
 
 typedef struct run run;
+struct tcp_proxy;
 
 /* What a worker is doing, shown as-is by the front-ends. */
 typedef enum worker_state {
@@ -325,9 +326,12 @@ void run_fault_done(run *r, int index);
  * and its stop (its window closes). */
 void run_fault_failed(run *r, int index, const char *why);
 
-/* Makes the workers connect with conninfo (through the fault proxy)
- * while the run's own sessions keep run_start's. Call before run_start. */
-void run_set_worker_conninfo(run *r, const char *conninfo);
+/* Makes the workers connect with conninfo, through the fault proxy, while
+ * the run's own sessions keep run_start's. Each worker adopts its
+ * connection (proxy_adopt), so that it talks to the server directly while
+ * no network fault acts on it. proxy stays the caller's and must outlive
+ * the workers (run_join). Call before run_start. */
+void run_set_worker_proxy(run *r, const char *conninfo, struct tcp_proxy *proxy);
 
 /* Records the settings the private server was started with (postgres
  * -c NAME=VALUE, copied), for the console's header and the summary's

@@ -103,6 +103,7 @@ static bool wait_ready(worker *w, const char *sql, uint64_t t0)
     uint64_t cancelled_at = 0;
     bool hang_reported = false;
     for (;;) {
+        worker_settle_link(w);   /* a network fault that began acts before any byte moves */
         int flushed = PQflush(w->conn);
         if (flushed < 0)
             return false;
@@ -112,6 +113,8 @@ static bool wait_ready(worker *w, const char *sql, uint64_t t0)
         int rc = poll(&p, 1, 50);
         if (rc < 0 && errno != EINTR)
             return false;
+        if (rc > 0)
+            worker_settle_link(w);
         if (rc > 0 && (p.revents & (POLLIN | POLLERR | POLLHUP)) && !PQconsumeInput(w->conn))
             return false;
         uint64_t now = now_us();
@@ -152,6 +155,7 @@ static void note_prepared(worker *w, const char *name)
 static bool send_statement(worker *w, const stmt *s, bool *then_execute)
 {
     *then_execute = false;
+    worker_settle_link(w);
     switch (s->mode) {
     case SEND_NAMED:
         if (is_prepared(w, s->name))
@@ -174,6 +178,7 @@ static bool handle_copy_in(worker *w, const stmt *s)
 {
     const char *data = s->copy_data ? s->copy_data : "";
     size_t len = s->copy_data ? s->copy_len : 0;
+    worker_settle_link(w);
     if (len && PQputCopyData(w->conn, data, (int)len) != 1)
         return false;
     if (PQputCopyEnd(w->conn, s->copy_data ? NULL : "no data to send") != 1)
@@ -194,6 +199,7 @@ static bool handle_copy_out(worker *w, stmt *s, uint64_t t0)
         if (n == 0) {
             if (!wait_ready(w, s->sql, t0))
                 return false;
+            worker_settle_link(w);
             if (!PQconsumeInput(w->conn))
                 return false;
             continue;
@@ -309,6 +315,7 @@ static bool run_stmt(worker *w, stmt *s)
             const char *name = s->mode == SEND_NAMED ? s->name : "";
             if (s->mode == SEND_NAMED)
                 note_prepared(w, name);
+            worker_settle_link(w);
             ok = PQsendQueryPrepared(w->conn, name, s->nparams, s->params, NULL, NULL, 0) &&
                  collect(w, s, t0);
             if (!ok && !w->err.message)
@@ -459,6 +466,7 @@ void worker_end_txn(worker *w, bool commit)
     if (!w->in_txn || !w->conn || PQstatus(w->conn) != CONNECTION_OK)
         return;
     /* An engine statement: its failure is not an action's. */
+    worker_settle_link(w);
     PQclear(PQexec(w->conn, commit ? "COMMIT" : "ROLLBACK"));
     w->in_txn = PQtransactionStatus(w->conn) != PQTRANS_IDLE;
     atomic_store(&w->state, w->in_txn ? WS_IDLE_IN_TXN : WS_IDLE);

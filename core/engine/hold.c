@@ -111,6 +111,7 @@ static bool session_alive(worker *w)
     struct pollfd p = {.fd = PQsocket(w->conn), .events = POLLIN};
     if (p.fd < 0)
         return false;
+    worker_settle_link(w);
     if (poll(&p, 1, 0) > 0) {
         bool read = PQconsumeInput(w->conn);
         PQisBusy(w->conn); /* parses what came: the server's last word */

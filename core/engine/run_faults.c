@@ -141,8 +141,9 @@ nemesis *run_nemesis(run *r)
     return atomic_load(&r->nemesis);
 }
 
-void run_set_worker_conninfo(run *r, const char *conninfo)
+void run_set_worker_proxy(run *r, const char *conninfo, tcp_proxy *proxy)
 {
     free(r->worker_conninfo);
     r->worker_conninfo = xstrdup(conninfo);
+    r->worker_proxy = proxy;
 }

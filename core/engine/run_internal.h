@@ -13,6 +13,7 @@
 #include "assertions.h"
 #include "catalog.h"
 #include "../config/config.h"
+#include "../fault/proxy.h"
 #include "engine.h"
 #include "events.h"
 #include "findings.h"
@@ -67,6 +68,7 @@ typedef struct worker {
 
     /* Owned by the worker thread. */
     PGconn *conn;
+    proxy_link *link;              /* conn adopted from the fault proxy, or NULL */
     uint64_t connects;             /* connections made so far (seeds the server's random()) */
     PGresult *last;                /* last successful result */
     bool in_txn;
@@ -134,6 +136,7 @@ struct run {
     run_config cfg;
     char *conninfo;
     char *worker_conninfo;         /* through the fault proxy, or NULL: conninfo */
+    tcp_proxy *worker_proxy;       /* that proxy (the fault run's), or NULL */
     struct json_object *server_settings; /* the private server's -c settings (run_server.c) */
     char *server_settings_line;
     char *target;                  /* conninfo with the password masked */
@@ -220,6 +223,12 @@ worker_state worker_shown_state(worker *w);
 void worker_clear_error(worker *w);
 bool worker_connect(worker *w);
 void worker_disconnect(worker *w);
+
+/* Lets the worker's connection, when adopted from the fault proxy, talk to
+ * the server directly while no network fault acts on it, and go back
+ * through the proxy when one does. Call between uses of w->conn: before
+ * sending, and before reading what came. */
+void worker_settle_link(worker *w);
 /* Ends an open transaction quietly (rollback), for pauses and errors. */
 void worker_end_txn(worker *w, bool commit);
 

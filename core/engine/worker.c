@@ -109,11 +109,15 @@ bool worker_connect(worker *w)
         return false;
     }
     worker_quiet_notices(w->conn);
+    w->link = proxy_adopt(r->worker_proxy, PQsocket(w->conn));
+    worker_settle_link(w);
     if (!worker_session_setup(w)) {
         free(w->connect_err);
         w->connect_err = xstrdup("the session could not be set up");
         PQfinish(w->conn);
         w->conn = NULL;
+        proxy_release(w->link);
+        w->link = NULL;
         return false;
     }
     atomic_store(&w->pid, PQbackendPID(w->conn));
@@ -121,11 +125,19 @@ bool worker_connect(worker *w)
     return true;
 }
 
+void worker_settle_link(worker *w)
+{
+    if (w->link && w->conn)
+        proxy_settle(w->link, PQsocket(w->conn));
+}
+
 void worker_disconnect(worker *w)
 {
     if (w->conn)
         PQfinish(w->conn);
     w->conn = NULL;
+    proxy_release(w->link);   /* after PQfinish: its socket is closed */
+    w->link = NULL;
     PQclear(w->last);
     w->last = NULL;
     w->in_txn = false;

@@ -175,7 +175,7 @@ fault_run *fault_run_new(run *r, const nemesis_opts *o, embedded_pg *pg, const c
         }
         through = through_proxy(conninfo, proxy_port(fr->proxy), &host, &port, err);
         free(host);
-        run_set_worker_conninfo(r, through);
+        run_set_worker_proxy(r, through, fr->proxy);
         free(through);
     }
     nemesis_opts copy;

@@ -116,11 +116,26 @@ bool proxy_wait_out_partition(tcp_proxy *p, proxy_conn *c)
 {
     pthread_mutex_lock(&p->mu);
     while (p->tox.partition && proxy_affected(&p->tox, c) && !atomic_load(&c->dying) &&
-           !p->stopping)
+           !atomic_load(&c->park) && !p->stopping)
         pthread_cond_wait(&p->changed, &p->mu);
     bool go_on = !atomic_load(&c->dying) && !p->stopping;
     pthread_mutex_unlock(&p->mu);
     return go_on;
+}
+
+bool proxy_toxic_acts(const proxy_toxics *t, const proxy_conn *c)
+{
+    bool any = t->partition || t->reset ||
+               (t->latency_ms + t->jitter_ms > 0 && t->latency_streams) ||
+               (t->rate_kbps > 0 && t->rate_streams);
+    return any && proxy_affected(t, c);
+}
+
+void proxy_conn_nudge(proxy_conn *c)
+{
+    uint64_t one = 1;
+    if (write(c->wake, &one, sizeof one) < 0)
+        return;   /* the counter is full: they will look up anyway */
 }
 
 void proxy_conn_kill(tcp_proxy *p, proxy_conn *c, bool rst)
@@ -129,11 +144,32 @@ void proxy_conn_kill(tcp_proxy *p, proxy_conn *c, bool rst)
         atomic_store(&c->rst, true);
     if (atomic_exchange(&c->dying, true))
         return;
-    /* A read blocked on either side returns at once; nothing is sent. */
-    for (int d = 0; d < 2; d++)
-        if (c->fd[d] >= 0)
-            shutdown(c->fd[d], SHUT_RD);
+    if (c->direct && c->fd[DOWN] >= 0) {
+        /* The client's own socket is the server connection: end it there.
+         * A disconnect sends RST and fails the client's next read with
+         * ECONNRESET, as a reset through the proxy does. */
+        struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+        if (!rst || connect(c->fd[DOWN], &unspec, sizeof unspec) != 0)
+            shutdown(c->fd[DOWN], SHUT_RDWR);
+    } else if (c->fd[DOWN] >= 0) {
+        shutdown(c->fd[DOWN], SHUT_RD);   /* a read blocked on it returns at once */
+    }
+    if (c->fd[UP] >= 0)
+        shutdown(c->fd[UP], SHUT_RD);
+    proxy_conn_nudge(c);
     pthread_cond_broadcast(&p->changed);
+}
+
+bool proxy_conn_unref(proxy_conn *c)
+{
+    return --c->refs == 0;
+}
+
+void proxy_conn_free(proxy_conn *c)
+{
+    if (c->wake >= 0)
+        close(c->wake);
+    free(c);
 }
 
 /* ---- one connection ---- */
@@ -196,9 +232,18 @@ static void *conn_main(void *arg)
     proxy_conn *c = arg;
     tcp_proxy *p = c->p;
     pthread_t down;
-    if (connect_upstream(p, c) && start_thread(&down, down_main, c)) {
-        proxy_pump(c, UP);
-        pthread_join(down, NULL);
+    if (connect_upstream(p, c)) {
+        pthread_mutex_lock(&p->mu);
+        c->running = 2;   /* before either moves a byte: a link counts on it */
+        pthread_mutex_unlock(&p->mu);
+        if (start_thread(&down, down_main, c)) {
+            proxy_pump(c, UP);
+            pthread_join(down, NULL);
+        } else {
+            pthread_mutex_lock(&p->mu);
+            c->running = 0;
+            pthread_mutex_unlock(&p->mu);
+        }
     }
     /* Out of the live list, closed and in the done list in one step, so
      * that whoever walks the lists never meets a closed socket, nor misses
@@ -213,11 +258,13 @@ static void *conn_main(void *arg)
     bool rst = atomic_load(&c->rst);
     if (rst)
         atomic_fetch_add(&p->resets, 1);   /* counted before the peer can see it */
-    for (int d = 0; d < 2; d++)
+    for (int d = 0; d < 2; d++) {
         if (rst)
             close_with_reset(c->fd[d]);
         else if (c->fd[d] >= 0)
             close(c->fd[d]);
+        c->fd[d] = -1;
+    }
     atomic_fetch_sub(&p->open, 1);
     c->next = p->done;
     p->done = c;
@@ -229,7 +276,7 @@ static void *conn_main(void *arg)
 
 /* ---- accepting and reaping ---- */
 
-/* Joins and frees the connections that ended. */
+/* Joins the connections that ended, and frees those no link holds. */
 static void reap(tcp_proxy *p)
 {
     pthread_mutex_lock(&p->mu);
@@ -239,24 +286,32 @@ static void reap(tcp_proxy *p)
     for (proxy_conn *c = done, *n; c; c = n) {
         n = c->next;
         pthread_join(c->thread, NULL);
-        free(c);
+        pthread_mutex_lock(&p->mu);
+        bool last = proxy_conn_unref(c);
+        pthread_mutex_unlock(&p->mu);
+        if (last)
+            proxy_conn_free(c);
     }
 }
 
 /* Takes one accepted socket: resets it when a reset acts on it (or there
  * are too many), else starts its connection. */
-static void take(tcp_proxy *p, int fd)
+static void take(tcp_proxy *p, int fd, const struct sockaddr_storage *client)
 {
     proxy_conn *c = xcalloc(1, sizeof *c);
     c->p = p;
     c->fd[UP] = fd;
     c->fd[DOWN] = -1;
+    c->client = *client;
+    c->client_keep = -1;
+    c->refs = 1;
+    c->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     c->lot = rng_double(&p->rng);
     for (int d = 0; d < 2; d++)
         c->f[d].rng = rng_derive(p->seed, "proxy-jitter", p->accepted * 2 + (uint64_t)d);
     p->accepted++;
     pthread_mutex_lock(&p->mu);
-    bool full = p->nlive >= MAX_CONNS;
+    bool full = p->nlive >= MAX_CONNS || c->wake < 0;
     bool refuse = full || (p->tox.reset && proxy_affected(&p->tox, c));
     if (!refuse) {
         c->next = p->live;
@@ -269,7 +324,7 @@ static void take(tcp_proxy *p, int fd)
         if (!full)
             atomic_fetch_add(&p->resets, 1);
         close_with_reset(fd);
-        free(c);
+        proxy_conn_free(c);
         return;
     }
     tune_socket(fd);
@@ -280,7 +335,7 @@ static void take(tcp_proxy *p, int fd)
         pthread_mutex_unlock(&p->mu);
         atomic_fetch_sub(&p->open, 1);
         close(fd);
-        free(c);
+        proxy_conn_free(c);
     }
 }
 
@@ -315,8 +370,13 @@ static void *accept_main(void *arg)
         if (stop)
             break;
         int fd;
-        while ((fd = accept4(p->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0)
-            take(p, fd);
+        struct sockaddr_storage client;
+        socklen_t len = sizeof client;
+        while ((fd = accept4(p->lfd, (struct sockaddr *)&client, &len,
+                             SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+            take(p, fd, &client);
+            len = sizeof client;
+        }
     }
     end_all(p);
     return NULL;

@@ -9,7 +9,13 @@
  * to server, downstream: server to client), applied to a share of the
  * connections (toxicity); partition passes nothing either way (new
  * connections are accepted and held) until healed, when the connections
- * that survived carry on; reset sends RST on every connection. */
+ * that survived carry on; reset sends RST on every connection.
+ *
+ * A client in this process (melee's workers) may adopt its connection
+ * (proxy_adopt): while no toxic acts on it, its own socket is then pointed
+ * at the server directly and the proxy moves none of its bytes, so a
+ * healthy run pays nothing for the proxy; when a toxic comes, the socket
+ * is pointed back through the proxy at the owner's next proxy_settle. */
 #ifndef MELEE_PROXY_H
 #define MELEE_PROXY_H
 
@@ -17,6 +23,7 @@
 #include <stddef.h>
 
 typedef struct tcp_proxy tcp_proxy;
+typedef struct proxy_conn proxy_link;
 
 /* The streams a toxic acts on (toxiproxy: upstream, downstream). */
 typedef enum proxy_stream {
@@ -59,6 +66,26 @@ void proxy_heal(tcp_proxy *p);
  * reset since the start. */
 size_t proxy_open_connections(tcp_proxy *p);
 size_t proxy_resets(tcp_proxy *p);
+
+/* Takes over the proxy's connection whose client end is fd, a socket of
+ * this process connected through the proxy (libpq's, once connected).
+ * Returns the link, the caller's until proxy_release, or NULL when fd is
+ * not a client of this proxy. The link starts through the proxy; call
+ * proxy_settle to let it go direct. */
+proxy_link *proxy_adopt(tcp_proxy *p, int fd);
+
+/* Points the client socket fd at the server directly while no toxic acts
+ * on the link, and back through the proxy as soon as one does. Call it
+ * from the link's owner, between its uses of fd (no thread may be in a
+ * call on fd; before sending, and before reading what came): the bytes
+ * keep their order either way. Costs one atomic load while the toxics
+ * stay the same. Returns whether the link is direct now. */
+bool proxy_settle(proxy_link *l, int fd);
+
+/* Gives the link up, after the owner closed its socket (PQfinish): the
+ * connection then ends as one through the proxy would. NULL is a no-op.
+ * Release every link before proxy_stop. */
+void proxy_release(proxy_link *l);
 
 /* Closes every connection and the listener, joins the threads, frees p. */
 void proxy_stop(tcp_proxy *p);

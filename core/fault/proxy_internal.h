@@ -42,17 +42,34 @@ typedef struct flow {
     rng_t rng;                 /* the jitter draws */
 } flow;
 
-typedef struct proxy_conn {
+/* A connection through the proxy. When a client of this process adopts it
+ * (proxy_link.c), the client's own socket may be pointed straight at the
+ * server (direct) while no toxic acts on it; its pumps are then parked. */
+struct proxy_conn {
     tcp_proxy *p;
     struct proxy_conn *next;   /* in p->live or p->done (under p->mu) */
     int fd[2];                 /* [UP] the client, [DOWN] the server: flow d reads fd[d];
-                                * fd[DOWN] is set under p->mu */
+                                * set and closed under p->mu */
+    int wake;                  /* eventfd: the pumps poll it, to hear "park" */
+    struct sockaddr_storage client;   /* the client's address, to adopt it by */
     double lot;                /* drawn at accept: toxics act when lot < toxicity */
     atomic_bool dying;         /* stop moving bytes: reset, stop, or a side failed */
     atomic_bool rst;           /* close both sides with a reset */
+    atomic_bool park;          /* the pumps stop moving bytes and wait */
     pthread_t thread;          /* moves UP, runs the DOWN thread, closes */
     flow f[2];
-} proxy_conn;
+    /* Under p->mu: */
+    int running;               /* pumps started and not ended */
+    int parked;                /* pumps waiting while park is set */
+    int refs;                  /* its thread until reaped, its link until released */
+    bool adopted;
+    bool direct;               /* the client's socket is fd[DOWN] itself */
+    int client_keep;           /* adopted: the client's own socket, kept for going back */
+    /* The link owner's only: */
+    unsigned settled_gen;      /* the toxics' generation it settled for */
+    uint64_t retry_ns;         /* going direct failed: try again after this */
+};
+typedef struct proxy_conn proxy_conn;
 
 struct tcp_proxy {
     int lfd;
@@ -90,6 +107,17 @@ bool proxy_wait_out_partition(tcp_proxy *p, proxy_conn *c);
 /* Marks c dying (a reset when rst) and wakes its pumps wherever they
  * block. Call with p->mu held. */
 void proxy_conn_kill(tcp_proxy *p, proxy_conn *c, bool rst);
+
+/* Returns whether any toxic acts on connection c (its pumps are needed). */
+bool proxy_toxic_acts(const proxy_toxics *t, const proxy_conn *c);
+
+/* Drops one reference to c (under p->mu); returns whether it was the
+ * last, when the caller frees c with proxy_conn_free after unlocking. */
+bool proxy_conn_unref(proxy_conn *c);
+void proxy_conn_free(proxy_conn *c);
+
+/* Tells c's pumps to look up from a wait (park changed). */
+void proxy_conn_nudge(proxy_conn *c);
 
 /* Moves direction d of c until its source ends (the end is passed on) or
  * c dies. Frees what it queued. Runs on its own thread. */

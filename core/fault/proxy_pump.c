@@ -1,8 +1,9 @@
 /* proxy_pump.c - one direction of a proxied connection, on a thread of its
- * own. With no toxic on it, it blocks in read() and writes what came at
- * once: two system calls a message, no queue, no poll. Under latency or
- * bandwidth it keeps a queue of chunks stamped with the time they may
- * leave and a token bucket; under a partition it holds what it read. */
+ * own. With no toxic on it, it waits for its source (and for a word from
+ * a link's owner on the connection's eventfd) and writes what came at
+ * once, with no queue. Under latency or bandwidth it keeps a queue of
+ * chunks stamped with the time they may leave and a token bucket; under
+ * a partition it holds what it read. While its link is direct it parks. */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -83,7 +84,7 @@ static ssize_t send_some(tcp_proxy *p, proxy_conn *c, int fd, const char *buf, s
         if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {   /* SO_SNDTIMEO */
             if (atomic_load(&c->dying))
                 return -1;
-            if (atomic_load(&p->tox_gen) != gen)
+            if (atomic_load(&p->tox_gen) != gen || atomic_load(&c->park))
                 break;
             continue;
         }
@@ -170,6 +171,30 @@ static ssize_t read_source(proxy_conn *c, int d, char *buf, size_t size)
     }
 }
 
+/* Waits up to ms (-1: no limit) for direction d's source, when watch, and
+ * for the connection's eventfd. Returns whether the source is readable. */
+static bool wait_source(proxy_conn *c, int d, bool watch, int ms)
+{
+    struct pollfd pf[2] = {{.fd = watch ? c->fd[d] : -1, .events = POLLIN},
+                           {.fd = c->wake, .events = POLLIN}};
+    return poll(pf, 2, ms) > 0 && pf[0].revents;
+}
+
+/* Waits while the link's owner keeps the pumps parked. Returns false when
+ * c is dying or the proxy stopping. */
+static bool park(tcp_proxy *p, proxy_conn *c)
+{
+    pthread_mutex_lock(&p->mu);
+    c->parked++;
+    pthread_cond_broadcast(&p->changed);
+    while (atomic_load(&c->park) && !atomic_load(&c->dying) && !p->stopping)
+        pthread_cond_wait(&p->changed, &p->mu);
+    c->parked--;
+    bool go_on = !atomic_load(&c->dying) && !p->stopping;
+    pthread_mutex_unlock(&p->mu);
+    return go_on;
+}
+
 void proxy_pump(proxy_conn *c, int d)
 {
     tcp_proxy *p = c->p;
@@ -179,6 +204,11 @@ void proxy_pump(proxy_conn *c, int d)
     unsigned gen = atomic_load(&p->tox_gen) - 1;   /* read them first */
     bool ended = false;
     while (!atomic_load(&c->dying)) {
+        if (atomic_load(&c->park)) {
+            if (!park(p, c))
+                break;
+            continue;
+        }
         proxy_refresh(p, &t, &gen);
         if (partitioned(&t, c)) {
             if (!proxy_wait_out_partition(p, c))
@@ -194,10 +224,12 @@ void proxy_pump(proxy_conn *c, int d)
             break;
         }
         if (!f->head && !f->eof && !has_latency(&t, c, d) && !has_rate(&t, c, d)) {
-            /* The fast way: block in read, write at once. */
+            /* The fast way: wait for the source, write at once. */
+            if (!wait_source(c, d, true, -1))
+                continue;   /* a word on the eventfd: the loop decides */
             ssize_t n = read_source(c, d, buf, sizeof buf);
             if (n <= 0) {
-                if (n < 0)
+                if (n < 0 && errno != EAGAIN)
                     break;
                 continue;
             }
@@ -213,13 +245,10 @@ void proxy_pump(proxy_conn *c, int d)
             continue;
         }
         /* Under a toxic: wait for the source or the next due chunk. */
-        struct pollfd pf = {.fd = -1};
-        if (f->queued < QUEUE_CAP && !f->eof)
-            pf = (struct pollfd){.fd = c->fd[d], .events = POLLIN};
         int ms = next_wait_ms(&t, c, d, now ? now : now_ns());
-        if (ms > 0 && poll(&pf, 1, ms) > 0 && pf.revents) {
+        if (ms > 0 && wait_source(c, d, f->queued < QUEUE_CAP && !f->eof, ms)) {
             ssize_t n = read_source(c, d, buf, sizeof buf);
-            if (n < 0)
+            if (n < 0 && errno != EAGAIN)
                 break;
             proxy_refresh(p, &t, &gen);
             if (n > 0)
@@ -227,10 +256,10 @@ void proxy_pump(proxy_conn *c, int d)
         }
     }
     flow_clear(f);
-    if (!ended) {
-        /* A side failed, or we were told to stop: the whole connection goes. */
-        pthread_mutex_lock(&p->mu);
+    pthread_mutex_lock(&p->mu);
+    c->running--;
+    if (!ended)   /* a side failed, or we were told to stop: the whole connection goes */
         proxy_conn_kill(p, c, atomic_load(&c->rst));
-        pthread_mutex_unlock(&p->mu);
-    }
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->mu);
 }

@@ -1,7 +1,9 @@
 /* Tests of the loopback proxy with real sockets: an echo server behind it,
  * clients in front; bytes pass unchanged, latency delays them, a partition
  * blocks them and the same connection carries on after the heal, a reset
- * breaks connections, bandwidth caps the rate. */
+ * breaks connections, bandwidth caps the rate. A client that adopts its
+ * connection talks to the server directly while no toxic acts, and goes
+ * back through the proxy, bytes in order, when one does. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,8 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -296,6 +300,157 @@ static void test_toxicity_spares_a_share(void **state)
     proxy_stop(p);
 }
 
+
+/* ---- links: adopted connections ---- */
+
+/* Returns the port fd is connected to. */
+static int peer_port(int fd)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    assert_int_equal(getpeername(fd, (struct sockaddr *)&a, &len), 0);
+    return ntohs(a.sin_port);
+}
+
+/* Dials through the proxy and adopts the connection, settled direct. */
+static proxy_link *dial_link(tcp_proxy *p, int *fd)
+{
+    *fd = dial(proxy_port(p));
+    assert_true(round_trip_ms(*fd, "hello", 2000) >= 0);   /* the proxy has it */
+    proxy_link *l = proxy_adopt(p, *fd);
+    assert_non_null(l);
+    uint64_t deadline = now_ns() + 2000000000ULL;
+    while (!proxy_settle(l, *fd) && now_ns() < deadline)
+        usleep(5000);
+    assert_int_equal(peer_port(*fd), g_echo_port);
+    return l;
+}
+
+static void test_link_is_direct_while_no_toxic_acts(void **state)
+{
+    (void)state;
+    tcp_proxy *p = start_proxy();
+    int fd;
+    proxy_link *l = dial_link(p, &fd);
+    assert_true(round_trip_ms(fd, "straight", 2000) >= 0);
+    /* A latency toxic: the next settle goes back through the proxy. */
+    proxy_toxics t = {.latency_ms = 150, .latency_streams = STREAM_UPSTREAM};
+    proxy_set_toxics(p, &t);
+    assert_false(proxy_settle(l, fd));
+    assert_int_equal(peer_port(fd), proxy_port(p));
+    assert_true(round_trip_ms(fd, "delayed", 2000) >= 140);
+    /* Healed: direct again, the same connection carrying on. */
+    proxy_heal(p);
+    assert_true(proxy_settle(l, fd));
+    assert_int_equal(peer_port(fd), g_echo_port);
+    double ms = round_trip_ms(fd, "after", 2000);
+    assert_true(ms >= 0 && ms < 100);
+    close(fd);
+    proxy_release(l);
+    /* A socket that is not the proxy's client is not adopted. */
+    int other = dial(g_echo_port);
+    assert_null(proxy_adopt(p, other));
+    close(other);
+    proxy_stop(p);
+}
+
+static void test_link_partition_holds_and_keeps_the_order(void **state)
+{
+    (void)state;
+    tcp_proxy *p = start_proxy();
+    int fd;
+    proxy_link *l = dial_link(p, &fd);
+    proxy_toxics t = {.partition = true};
+    proxy_set_toxics(p, &t);
+    assert_false(proxy_settle(l, fd));
+    assert_int_equal(write(fd, "during", 6), 6);
+    char buf[16];
+    assert_int_equal(read_all(fd, buf, 6, 400), 0);
+    proxy_heal(p);
+    /* The held bytes are still inside the proxy: the link stays through
+     * it until they have passed, then goes direct. */
+    assert_int_equal(write(fd, "+more", 5), 5);
+    assert_int_equal(read_all(fd, buf, 11, 2000), 11);
+    assert_memory_equal(buf, "during+more", 11);
+    uint64_t deadline = now_ns() + 2000000000ULL;
+    while (!proxy_settle(l, fd) && now_ns() < deadline)
+        usleep(5000);
+    assert_int_equal(peer_port(fd), g_echo_port);
+    assert_true(round_trip_ms(fd, "direct", 2000) >= 0);
+    close(fd);
+    proxy_release(l);
+    proxy_stop(p);
+}
+
+static void test_link_reset_while_direct(void **state)
+{
+    (void)state;
+    tcp_proxy *p = start_proxy();
+    int fd;
+    proxy_link *l = dial_link(p, &fd);
+    proxy_toxics t = {.reset = true};
+    proxy_set_toxics(p, &t);
+    char buf[8];
+    errno = 0;
+    ssize_t r = read_all(fd, buf, 1, 2000);
+    assert_true(r == -1 && errno == ECONNRESET);
+    close(fd);
+    proxy_release(l);
+    proxy_heal(p);
+    proxy_stop(p);
+}
+
+/* Many links through one proxy, settled by their own threads while the
+ * toxics come and go: every echo comes back whole and in order. */
+enum { LINK_THREADS = 8, LINK_ROUNDS = 400 };
+static atomic_int g_direct_rounds, g_through_rounds;
+
+static void *link_client(void *arg)
+{
+    tcp_proxy *p = arg;
+    int fd = dial(proxy_port(p));
+    char hello[5];
+    long bad = write(fd, "hello", 5) != 5 || read_all(fd, hello, 5, 5000) != 5;  /* accepted */
+    proxy_link *l = bad ? NULL : proxy_adopt(p, fd);
+    if (!l)
+        bad = 1;
+    for (int i = 0; i < LINK_ROUNDS && !bad; i++) {
+        atomic_fetch_add(proxy_settle(l, fd) ? &g_direct_rounds : &g_through_rounds, 1);
+        char msg[32], got[32];
+        int n = snprintf(msg, sizeof msg, "m%05d;", i);
+        if (write(fd, msg, (size_t)n) != n || read_all(fd, got, (size_t)n, 5000) != n ||
+            memcmp(msg, got, (size_t)n) != 0)
+            bad = 2 + i;
+    }
+    close(fd);
+    proxy_release(l);
+    return (void *)bad;
+}
+
+static void test_links_keep_their_bytes_while_toxics_flap(void **state)
+{
+    (void)state;
+    tcp_proxy *p = start_proxy();
+    pthread_t th[LINK_THREADS];
+    for (int i = 0; i < LINK_THREADS; i++)
+        pthread_create(&th[i], NULL, link_client, p);
+    for (int i = 0; i < 30; i++) {
+        proxy_toxics t = {.latency_ms = 2, .jitter_ms = 1, .latency_streams = STREAM_BOTH};
+        proxy_set_toxics(p, &t);
+        usleep(10000);
+        proxy_heal(p);
+        usleep(15000);
+    }
+    for (int i = 0; i < LINK_THREADS; i++) {
+        void *bad;
+        pthread_join(th[i], &bad);
+        assert_int_equal((long)bad, 0);
+    }
+    /* Both ways were taken, and changed while the bytes flowed. */
+    assert_true(atomic_load(&g_direct_rounds) > 0 && atomic_load(&g_through_rounds) > 0);
+    proxy_stop(p);
+}
+
 static void test_stream_names(void **state)
 {
     (void)state;
@@ -326,6 +481,10 @@ int main(void)
         cmocka_unit_test(test_reset_breaks_connections),
         cmocka_unit_test(test_bandwidth_caps_the_rate),
         cmocka_unit_test(test_toxicity_spares_a_share),
+        cmocka_unit_test(test_link_is_direct_while_no_toxic_acts),
+        cmocka_unit_test(test_link_partition_holds_and_keeps_the_order),
+        cmocka_unit_test(test_link_reset_while_direct),
+        cmocka_unit_test(test_links_keep_their_bytes_while_toxics_flap),
         cmocka_unit_test(test_stream_names),
         cmocka_unit_test(test_unresolvable_upstream_is_an_error),
     };
