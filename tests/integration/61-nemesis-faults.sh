@@ -70,9 +70,18 @@ nemesis:
   recovery: 2
   latency: {ms: 400, jitter_ms: 0, direction: both}
 YAML
-start_run net -p "$TMP/net.yaml" -D 30
+start_run net -p "$TMP/net.yaml" -D 30 --history "$TMP/net.jsonl"
 proxy=$(grep -o 'fault proxy on 127.0.0.1:[0-9]*' "$TMP/net.err" | sed 's/.*://')
 [ -n "$proxy" ] || fail "net: no proxy port"
+# With no fault active the workers talk to the server directly: the
+# proxy's own sockets carried their session start-up, and no more.
+if command -v ss >/dev/null; then
+    sleep 1
+    carried=$(ss -tni "( sport = :$proxy )" | grep -o 'bytes_received:[0-9]*' | cut -d: -f2 |
+        sort -n | tail -n 1)
+    note "most a worker sent through the proxy before any fault: ${carried:-0} bytes"
+    [ -n "$carried" ] && [ "$carried" -lt 2000 ] || fail "net: the proxy carried the workers' statements"
+fi
 through() { timeout "$1" psql -XAtq -h 127.0.0.1 -p "$proxy" -U postgres -d postgres -c 'SELECT 1'; }
 through 5 >/dev/null || fail "net: no answer through the proxy before the faults"
 stage net 'nemesis: start-partition'
@@ -87,6 +96,32 @@ note "psql through 400 ms of latency each way: $ms ms"
 [ "$ms" -ge 1600 ] || fail "net: psql took $ms ms under latency"
 wait $run
 grep -q 'checker bank: valid' "$TMP/net.out" || fail "net: verdict"
+# The workers' own statements felt the faults: none completed while the
+# partition held, and every one begun under latency took both delays.
+python3 - "$TMP/net.jsonl" <<'PY' || fail "net: the workers' operations did not feel the faults"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+ops = [r for r in recs if r.get("type") != "meta" and r.get("process") != "nemesis"]
+def window(kind):
+    start = next(r["time"] for r in recs if r.get("f") == "start-" + kind)
+    stop = next(r["time"] for r in recs if r.get("f") == "stop-" + kind and r["time"] > start)
+    return start, stop
+ms = 1000000
+p0, p1 = window("partition")
+done = [r for r in ops if r["type"] == "ok" and p0 + 100 * ms < r["time"] < p1]
+print("operations completed inside the partition:", len(done))
+l0, l1 = window("latency")
+invoked = {}
+slow = []
+for r in ops:
+    key = r["process"]
+    if r["type"] == "invoke":
+        invoked[key] = r["time"]
+    elif key in invoked and l0 + 50 * ms < invoked[key] < l1 - 1000 * ms:
+        slow.append((r["time"] - invoked[key]) / ms)
+print("operations begun under latency:", len(slow), "shortest %.0f ms" % min(slow) if slow else "")
+sys.exit(0 if not done and slow and min(slow) >= 800 else 1)
+PY
 
 # ---- clock ----
 if [ -z "$(ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 2>/dev/null)" ]; then
