@@ -40,6 +40,21 @@ static bool same_endpoint(const struct sockaddr_storage *a, const struct sockadd
     return false;
 }
 
+/* Gives the upstream socket the client's keepalive settings (libpq sets
+ * them from its conninfo), which it keeps while it is the client's own. */
+static void copy_keepalive(int from, int to)
+{
+    static const struct { int level, name; } OPTS[] = {
+        {SOL_SOCKET, SO_KEEPALIVE}, {IPPROTO_TCP, TCP_KEEPIDLE}, {IPPROTO_TCP, TCP_KEEPINTVL},
+        {IPPROTO_TCP, TCP_KEEPCNT}, {IPPROTO_TCP, TCP_USER_TIMEOUT}};
+    for (size_t i = 0; i < ARRAY_LEN(OPTS); i++) {
+        int v;
+        socklen_t len = sizeof v;
+        if (getsockopt(from, OPTS[i].level, OPTS[i].name, &v, &len) == 0)
+            setsockopt(to, OPTS[i].level, OPTS[i].name, &v, sizeof v);
+    }
+}
+
 proxy_link *proxy_adopt(tcp_proxy *p, int fd)
 {
     struct sockaddr_storage me;
@@ -52,11 +67,15 @@ proxy_link *proxy_adopt(tcp_proxy *p, int fd)
         c = c->next;
     if (c && !atomic_load(&c->dying)) {
         c->client_keep = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-        if (c->client_keep >= 0) {
+        if (c->client_keep >= 0 && c->fd[DOWN] >= 0) {
+            copy_keepalive(fd, c->fd[DOWN]);
             c->adopted = true;
             c->refs++;
             c->settled_gen = atomic_load(&p->tox_gen) - 1;   /* the first settle looks */
         } else {
+            if (c->client_keep >= 0)
+                close(c->client_keep);
+            c->client_keep = -1;
             c = NULL;
         }
     } else {
@@ -99,6 +118,15 @@ static bool nothing_in_flight(const proxy_conn *c, int fd)
            delivered(c->fd[UP], fd) && queued(fd, FIONREAD) == 0;            /* the client read the pump's */
 }
 
+/* Sets or clears O_NONBLOCK on fd's open file. The pumps block on the
+ * upstream socket (with a send timeout); the client, while the same
+ * socket is its own, expects the mode it chose (libpq: non-blocking). */
+static bool set_nonblocking(int fd, bool on)
+{
+    int fl = fcntl(fd, F_GETFL);
+    return fl >= 0 && fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK) == 0;
+}
+
 static void drain_wake(proxy_conn *c)
 {
     uint64_t v;
@@ -115,9 +143,14 @@ static bool go_direct(tcp_proxy *p, proxy_conn *c, int fd)
     proxy_conn_nudge(c);
     while (c->parked < c->running && !atomic_load(&c->dying) && !p->stopping)
         pthread_cond_wait(&p->changed, &p->mu);
+    int client_fl = fcntl(fd, F_GETFL);
     bool ok = c->running == 2 && c->parked == 2 && !atomic_load(&c->dying) && !p->stopping &&
-              c->fd[DOWN] >= 0 && nothing_in_flight(c, fd) &&
-              dup3(c->fd[DOWN], fd, O_CLOEXEC) >= 0;
+              c->fd[DOWN] >= 0 && client_fl >= 0 && nothing_in_flight(c, fd) &&
+              set_nonblocking(c->fd[DOWN], client_fl & O_NONBLOCK);
+    if (ok && dup3(c->fd[DOWN], fd, O_CLOEXEC) < 0) {
+        set_nonblocking(c->fd[DOWN], false);
+        ok = false;
+    }
     drain_wake(c);
     if (ok) {
         c->direct = true;
@@ -134,6 +167,7 @@ static void go_through(tcp_proxy *p, proxy_conn *c, int fd)
 {
     if (dup3(c->client_keep, fd, O_CLOEXEC) < 0)
         return;   /* stays direct; the owner's next settle tries again */
+    set_nonblocking(c->fd[DOWN], false);   /* the pumps' again */
     c->direct = false;
     atomic_store(&c->park, false);
     pthread_cond_broadcast(&p->changed);
@@ -177,6 +211,8 @@ void proxy_release(proxy_link *c)
         close(c->client_keep);
     c->client_keep = -1;
     c->adopted = false;
+    if (c->direct && c->fd[DOWN] >= 0)
+        set_nonblocking(c->fd[DOWN], false);
     c->direct = false;
     atomic_store(&c->park, false);
     pthread_cond_broadcast(&p->changed);

@@ -7,17 +7,18 @@
 # custom action's `send: literals`, -M extended against `send: params`
 # (melee's default), -M prepared against `send: prepared`. Prints each
 # round's rates and ratio, and the median ratio of each pair. Then the cost
-# of --report DIR (the per-second metrics), below. Not a test: it
-# measures. BENCH_SECONDS and BENCH_ROUNDS set the rounds of the pgbench
-# and proxy comparisons, BENCH_REPORT_SECONDS and BENCH_REPORT_ROUNDS
-# those of the --report cost (the defaults keep `make bench` near seven
-# minutes on two cores).
+# of --report DIR (the per-second metrics) and of the fault proxy with no
+# fault active, below. Not a test: it measures. BENCH_SECONDS and
+# BENCH_ROUNDS set the rounds of the pgbench comparisons,
+# BENCH_STEADY_SECONDS and BENCH_STEADY_ROUNDS those of the --report and
+# proxy costs (the defaults keep `make bench` near nine minutes on two
+# cores).
 set -euo pipefail
 MELEE=${1:-build/melee}
 SECS=${BENCH_SECONDS:-6}
 ROUNDS=${BENCH_ROUNDS:-3}
-REPORT_SECS=${BENCH_REPORT_SECONDS:-10}
-REPORT_ROUNDS=${BENCH_REPORT_ROUNDS:-6}
+STEADY_SECS=${BENCH_STEADY_SECONDS:-10}
+STEADY_ROUNDS=${BENCH_STEADY_ROUNDS:-6}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$(pg_config --bindir 2>/dev/null || true)
 [ -x "$BIN/initdb" ] || BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
@@ -81,7 +82,7 @@ for pair in "simple literals" "extended params" "prepared prepared"; do
 done
 
 # The cost of --report: point selects with and without it, in
-# REPORT_ROUNDS pairs whose order alternates (without first, then with
+# STEADY_ROUNDS pairs whose order alternates (without first, then with
 # first) so that a drift of the machine's load hits both alike. Each run
 # is measured in its steady state, from second 3 to the last whole second
 # of its progress lines (connecting, preparing, the first seconds' warm-up
@@ -89,9 +90,9 @@ done
 # 3%), and melee's own CPU time per operation over the same seconds (all
 # its threads, from /proc/PID/task/*/schedstat), which says what --report
 # costs the client even when the server's rate wanders.
-REPORT_FIRST=3
-REPORT_LAST=$((REPORT_SECS - 1))
-[ "$REPORT_LAST" -gt "$REPORT_FIRST" ] || { echo "BENCH_REPORT_SECONDS must be 5 or more" >&2; exit 2; }
+STEADY_FIRST=3
+STEADY_LAST=$((STEADY_SECS - 1))
+[ "$STEADY_LAST" -gt "$STEADY_FIRST" ] || { echo "BENCH_STEADY_SECONDS must be 5 or more" >&2; exit 2; }
 # cpu_ns PID: nanoseconds on a CPU, every thread of the process.
 cpu_ns() {
     cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d", s }'
@@ -108,34 +109,37 @@ steady_at() {
     [ -n "$line" ] || { tail -n 20 "$DIR/err" >&2; exit 1; }
     echo "$(echo "$line" | sed 's/.* ok \([0-9]*\),.*/\1/') $(cpu_ns "$1")"
 }
-# melee_steady [OPTION...]: one point-select run (send: params); prints its
-# steady rate (ok/s) and melee's CPU microseconds per ok operation.
+# melee_steady CONNINFO [OPTION...]: one point-select run (send: params);
+# prints its steady rate (ok/s) and melee's CPU microseconds per ok
+# operation.
 melee_steady() {
+    local conninfo=$1
+    shift
     sed "s/^    list: dml_nontrans$/&\n    send: params/" "$ROOT/profiles/point-select.yaml" \
         >"$DIR/profile.yaml"
     : >"$DIR/err"     # no progress line of the run before
-    "$MELEE" --headless -d "$CONN" -p "$DIR/profile.yaml" -t 8 -D "$REPORT_SECS" "$@" \
+    "$MELEE" --headless -d "$conninfo" -p "$DIR/profile.yaml" -t 8 -D "$STEADY_SECS" "$@" \
         >"$DIR/report" 2>"$DIR/err" &
     local pid=$! at1 at2 ok1 cpu1 ok2 cpu2
-    at1=$(steady_at $pid "$REPORT_FIRST")
-    at2=$(steady_at $pid "$REPORT_LAST")
+    at1=$(steady_at $pid "$STEADY_FIRST")
+    at2=$(steady_at $pid "$STEADY_LAST")
     read -r ok1 cpu1 <<<"$at1"
     read -r ok2 cpu2 <<<"$at2"
     wait $pid || { tail -n 20 "$DIR/report" "$DIR/err" >&2; exit 1; }
-    awk -v o=$((ok2 - ok1)) -v c=$((cpu2 - cpu1)) -v s=$((REPORT_LAST - REPORT_FIRST)) \
+    awk -v o=$((ok2 - ok1)) -v c=$((cpu2 - cpu1)) -v s=$((STEADY_LAST - STEADY_FIRST)) \
         'BEGIN { printf "%.1f %.2f", o / s, c / 1000 / o }'
 }
 rate_ratios=()
 cpu_ratios=()
-echo "point selects with and without --report, $REPORT_ROUNDS rounds of $REPORT_SECS s (steady seconds $REPORT_FIRST-$REPORT_LAST)"
-for ((i = 1; i <= REPORT_ROUNDS; i++)); do
+echo "point selects with and without --report, $STEADY_ROUNDS rounds of $STEADY_SECS s (steady seconds $STEADY_FIRST-$STEADY_LAST)"
+for ((i = 1; i <= STEADY_ROUNDS; i++)); do
     rm -rf "$DIR/run-report"
     if ((i % 2)); then
-        without=$(melee_steady)
-        with=$(melee_steady --report "$DIR/run-report")
+        without=$(melee_steady "$CONN")
+        with=$(melee_steady "$CONN" --report "$DIR/run-report")
     else
-        with=$(melee_steady --report "$DIR/run-report")
-        without=$(melee_steady)
+        with=$(melee_steady "$CONN" --report "$DIR/run-report")
+        without=$(melee_steady "$CONN")
     fi
     read -r plain plain_cpu <<<"$without"
     read -r with with_cpu <<<"$with"
@@ -152,23 +156,32 @@ summary+=("$(printf 'median ratio, point selects with --report vs without:      
 printf '%s\n' "${summary[@]}"
 
 # The fault proxy's cost when no fault is active: the same point SELECTs
-# (send: params) over TCP straight to the server, then through the proxy
-# of a run whose network fault never starts (quiet longer than the run).
-# Besides the rates, the CPU time of the melee process (user + system) per
-# operation: on two saturated cores the rate follows the CPU that the
-# proxy's extra hop takes from the server.
-echo "point-select over TCP, straight vs through the fault proxy (no fault active), $ROUNDS rounds of $SECS s"
+# over TCP straight to the server, and through the proxy of a run whose
+# network fault never starts (quiet longer than the run), in pairs whose
+# order alternates, over the steady seconds as above. Each worker adopts
+# its connection once connected and, while no fault acts, talks to the
+# server directly (README, "Faults"); the proxy carries the start-up only.
+echo "point selects over TCP, straight vs through the fault proxy (no fault active), $STEADY_ROUNDS rounds of $STEADY_SECS s (steady seconds $STEADY_FIRST-$STEADY_LAST)"
 TCP="host=127.0.0.1 port=$PORT user=postgres dbname=postgres"
-ratios=()
-for ((i = 1; i <= ROUNDS; i++)); do
-    direct=$(melee_rate "$TCP" params)
-    proxied=$(melee_rate "$TCP" params --nemesis latency --nemesis-quiet 86400)
-    read -r direct direct_us <<<"$direct"
-    read -r proxied proxied_us <<<"$proxied"
-    ratio=$(ratio "$proxied" "$direct")
-    ratios+=("$ratio")
-    printf 'round %d: straight %10.1f ops/s (%5.1f us CPU/op)   through the proxy %10.1f ops/s (%5.1f us CPU/op)   ratio %s\n' \
-        "$i" "$direct" "$direct_us" "$proxied" "$proxied_us" "$ratio"
+THROUGH=(--nemesis latency --nemesis-quiet 86400)
+rate_ratios=()
+cpu_ratios=()
+for ((i = 1; i <= STEADY_ROUNDS; i++)); do
+    if ((i % 2)); then
+        straight=$(melee_steady "$TCP")
+        proxied=$(melee_steady "$TCP" "${THROUGH[@]}")
+    else
+        proxied=$(melee_steady "$TCP" "${THROUGH[@]}")
+        straight=$(melee_steady "$TCP")
+    fi
+    read -r direct direct_cpu <<<"$straight"
+    read -r through through_cpu <<<"$proxied"
+    ratio=$(ratio "$through" "$direct")
+    cpu_ratio=$(ratio "$through_cpu" "$direct_cpu")
+    rate_ratios+=("$ratio")
+    cpu_ratios+=("$cpu_ratio")
+    printf 'proxy    round %d: straight %10.1f ops/s %6.2f us CPU/op   through the proxy %10.1f ops/s %6.2f us CPU/op   rate ratio %s   CPU ratio %s\n' \
+        "$i" "$direct" "$direct_cpu" "$through" "$through_cpu" "$ratio" "$cpu_ratio"
 done
-median=$(median "${ratios[@]}")
-printf 'median ratio, through the proxy vs straight: %s\n' "$median"
+printf 'median ratio, point selects through the fault proxy vs straight: %s (melee CPU per operation: %s)\n' \
+    "$(median "${rate_ratios[@]}")" "$(median "${cpu_ratios[@]}")"

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -317,12 +318,14 @@ static proxy_link *dial_link(tcp_proxy *p, int *fd)
 {
     *fd = dial(proxy_port(p));
     assert_true(round_trip_ms(*fd, "hello", 2000) >= 0);   /* the proxy has it */
+    fcntl(*fd, F_SETFL, fcntl(*fd, F_GETFL) | O_NONBLOCK);  /* as libpq's is */
     proxy_link *l = proxy_adopt(p, *fd);
     assert_non_null(l);
     uint64_t deadline = now_ns() + 2000000000ULL;
     while (!proxy_settle(l, *fd) && now_ns() < deadline)
         usleep(5000);
     assert_int_equal(peer_port(*fd), g_echo_port);
+    assert_true(fcntl(*fd, F_GETFL) & O_NONBLOCK);   /* the client's mode kept */
     return l;
 }
 
@@ -338,6 +341,7 @@ static void test_link_is_direct_while_no_toxic_acts(void **state)
     proxy_set_toxics(p, &t);
     assert_false(proxy_settle(l, fd));
     assert_int_equal(peer_port(fd), proxy_port(p));
+    assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
     assert_true(round_trip_ms(fd, "delayed", 2000) >= 140);
     /* Healed: direct again, the same connection carrying on. */
     proxy_heal(p);
