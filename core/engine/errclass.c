@@ -50,9 +50,10 @@ static const error_rule BUILTIN[] = {
     {"57P01", NULL, EC_IGNORED, WHEN_CANCELS}, /* admin_shutdown: pg_terminate_backend */
     /* Whatever else goes wrong inside an injected fault's window. */
     {NULL, NULL, EC_FAULT, WHEN_FAULT},
-    /* Lost connections: ours to lose, a fault's, or a crash. */
-    {NULL, NULL, EC_IGNORED, WHEN_LOST | WHEN_INTERRUPTED},
+    /* Lost connections: an injected fault's (a kill, say, even when this
+     * run had also just cancelled the backend), ours to lose, or a crash. */
     {NULL, NULL, EC_FAULT, WHEN_LOST | WHEN_FAULT},
+    {NULL, NULL, EC_IGNORED, WHEN_LOST | WHEN_INTERRUPTED},
     {NULL, NULL, EC_CRASH, WHEN_LOST},
     ERROR_RULES_END,
 };
