@@ -2,6 +2,7 @@
  * run the console or the headless loop, report, exit with a status that
  * says whether something was found. */
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,32 @@ static void install_signals(void)
     sigaction(SIGABRT, &sa, NULL);
     sigaction(SIGBUS, &sa, NULL);
     sigaction(SIGFPE, &sa, NULL);
+}
+
+/* Lifts the soft limit on open files towards the hard one (at most
+ * FD_LIMIT_WANTED), and says so when it stays below what the workers need:
+ * each holds a connection, and through the fault proxy five descriptors
+ * (its socket, the proxy's two ends of it, the one kept for going back
+ * through the proxy, its pumps' eventfd), so 256 workers pass the common
+ * default of 1024. Short of descriptors, workers would wait to connect. */
+static void ensure_fd_limit(int workers, bool through_proxy)
+{
+    enum { FD_LIMIT_WANTED = 65536, FDS_BESIDES_WORKERS = 100 };
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    rlim_t want = rl.rlim_max < FD_LIMIT_WANTED ? rl.rlim_max : FD_LIMIT_WANTED;
+    if (want > rl.rlim_cur) {
+        rl.rlim_cur = want;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    rlim_t need = (rlim_t)workers * (through_proxy ? 5 : 1) + FDS_BESIDES_WORKERS;
+    if (need > rl.rlim_cur)
+        fprintf(stderr,
+                "melee: open files are limited to %llu, and %d workers%s need about %llu: "
+                "some will wait to connect (raise it with ulimit -n)\n",
+                (unsigned long long)rl.rlim_cur, workers,
+                through_proxy ? " through the fault proxy" : "", (unsigned long long)need);
 }
 
 /* True when the environment names a server for libpq. */
@@ -200,6 +227,7 @@ static int run_main(run_config *cfg, int argc, char **argv)
             embedded_stop(pg);
         return 2;
     }
+    ensure_fd_limit(cfg->threads, fault_run_proxy_port(faults) != 0);
     if (run_start(r, conninfo, &err) != 0 || (faults && fault_run_start(faults, &err) != 0)) {
         fprintf(stderr, "melee: %s\n", err ? err : "cannot start the run");
         free(err);

@@ -22,7 +22,7 @@
 #include "../util.h"
 #include "proxy_internal.h"
 
-enum { PUMP_STACK = 256 * 1024 };
+enum { PUMP_STACK = 256 * 1024, ACCEPT_RETRY_MS = 100 };
 
 bool proxy_stream_parse(const char *s, proxy_stream *out)
 {
@@ -354,9 +354,13 @@ static void end_all(tcp_proxy *p)
 static void *accept_main(void *arg)
 {
     tcp_proxy *p = arg;
+    bool out_of_fds = false;
     for (;;) {
-        struct pollfd pf[2] = {{.fd = p->lfd, .events = POLLIN}, {.fd = p->wake, .events = POLLIN}};
-        if (poll(pf, 2, -1) < 0 && errno != EINTR)
+        /* Out of descriptors, the pending connection stays readable: look
+         * again a little later rather than spin (ends free some). */
+        struct pollfd pf[2] = {{.fd = out_of_fds ? -1 : p->lfd, .events = POLLIN},
+                               {.fd = p->wake, .events = POLLIN}};
+        if (poll(pf, 2, out_of_fds ? ACCEPT_RETRY_MS : -1) < 0 && errno != EINTR)
             break;
         if (pf[1].revents & POLLIN) {
             uint64_t v;
@@ -377,6 +381,7 @@ static void *accept_main(void *arg)
             take(p, fd, &client);
             len = sizeof client;
         }
+        out_of_fds = errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM;
     }
     end_all(p);
     return NULL;

@@ -123,6 +123,18 @@ print("operations begun under latency:", len(slow), "shortest %.0f ms" % min(slo
 sys.exit(0 if not done and slow and min(slow) >= 800 else 1)
 PY
 
+# ---- open files: 64 workers through the proxy need about 420 ----
+note "open files"
+if [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 1000 ]; then
+    (ulimit -Sn 200; "$MELEE" --headless -w bank -t 64 -D 2 --seed 3 --nemesis latency \
+        --nemesis-quiet 86400 >"$TMP/fds.out" 2>"$TMP/fds.err") || fail "fds: exit status $?"
+    grep -q 'open files are limited' "$TMP/fds.err" && fail "fds: the soft limit was not raised"
+fi
+(ulimit -Sn 200 -Hn 200; "$MELEE" --headless -w bank -t 64 -D 2 --seed 3 --nemesis latency \
+    --nemesis-quiet 86400 >"$TMP/fds2.out" 2>"$TMP/fds2.err") || fail "fds2: exit status $?"
+grep -q 'open files are limited to 200, and 64 workers through the fault proxy need' "$TMP/fds2.err" ||
+    fail "fds2: no word on the open files limit: $(head -n 5 "$TMP/fds2.err")"
+
 # ---- clock ----
 if [ -z "$(ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 2>/dev/null)" ]; then
     note "clock: libfaketime is not installed: the kind must say so"
