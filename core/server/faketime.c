@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -47,19 +48,24 @@ size_t faketime_env(const char *control_file, char (*bufs)[256], size_t cap)
 
 int faketime_set(const char *control_file, double offset_s, double rate, char **err)
 {
-    FILE *f = fopen(control_file, "w");
-    if (!f) {
-        *err = xasprintf("cannot write %s: %s", control_file, strerror(errno));
-        return -1;
+    /* Every server process rereads the file by itself: it is replaced
+     * whole (rename), never seen empty or half written. */
+    char *tmp = xasprintf("%s.new", control_file);
+    FILE *f = fopen(tmp, "w");
+    int rc = -1;
+    if (f) {
+        if (rate > 0 && rate != 1.0)
+            fprintf(f, "%+.3f x%.3f\n", offset_s, rate);
+        else
+            fprintf(f, "%+.3f\n", offset_s);
+        fchmod(fileno(f), 0644);
+        if (fclose(f) == 0 && rename(tmp, control_file) == 0)
+            rc = 0;
     }
-    if (rate > 0 && rate != 1.0)
-        fprintf(f, "%+.3f x%.3f\n", offset_s, rate);
-    else
-        fprintf(f, "%+.3f\n", offset_s);
-    fchmod(fileno(f), 0644);
-    if (fclose(f) != 0) {
+    if (rc != 0) {
         *err = xasprintf("cannot write %s: %s", control_file, strerror(errno));
-        return -1;
+        unlink(tmp);
     }
-    return 0;
+    free(tmp);
+    return rc;
 }
