@@ -13,7 +13,9 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,6 +235,54 @@ static void clock_offsets_the_server_and_heals(void **state)
     env.pg = pg;
     assert_non_null(fault_kind_unavailable(FK_CLOCK, &env));
     embedded_stop(pg);
+}
+
+/* Reads the control file over and over while it is set, as every server
+ * process does: it is never seen empty or half written. */
+typedef struct reader {
+    const char *path;
+    atomic_bool stop;
+    long reads, torn;
+} reader;
+
+static void *read_control(void *arg)
+{
+    reader *r = arg;
+    while (!atomic_load(&r->stop)) {
+        FILE *f = fopen(r->path, "r");
+        char line[64] = "";
+        if (!f)
+            continue;
+        if (!fgets(line, sizeof line, f) || (strcmp(line, "+0.000\n") != 0 &&
+                                             strcmp(line, "+600.000\n") != 0))
+            r->torn++;
+        r->reads++;
+        fclose(f);
+    }
+    return NULL;
+}
+
+static void clock_control_file_is_replaced_whole(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/melee-faketime-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *path = xasprintf("%s/clock", dir);
+    char *err = NULL;
+    assert_int_equal(faketime_set(path, 0, 1.0, &err), 0);
+    reader r = {.path = path};
+    pthread_t th;
+    pthread_create(&th, NULL, read_control, &r);
+    for (int i = 0; i < 4000; i++)
+        assert_int_equal(faketime_set(path, i % 2 ? 600 : 0, 1.0, &err), 0);
+    atomic_store(&r.stop, true);
+    pthread_join(th, NULL);
+    print_message("%ld reads, %ld torn\n", r.reads, r.torn);
+    assert_true(r.reads > 0);
+    assert_int_equal(r.torn, 0);
+    unlink(path);
+    rmdir(dir);
+    free(path);
 }
 
 /* Opens n sessions named like workers; returns them. */
@@ -548,6 +598,7 @@ int main(void)
         cmocka_unit_test(kill_changes_the_postmaster_and_keeps_the_data),
         cmocka_unit_test(pause_stops_every_process_until_healed),
         cmocka_unit_test(clock_offsets_the_server_and_heals),
+        cmocka_unit_test(clock_control_file_is_replaced_whole),
         cmocka_unit_test(terminate_ends_worker_backends),
         cmocka_unit_test(terminate_and_cancel_aim_at_one_backend),
         cmocka_unit_test(network_faults_through_the_proxy),
