@@ -157,6 +157,7 @@ void proxy_conn_kill(tcp_proxy *p, proxy_conn *c, bool rst)
     if (c->fd[UP] >= 0)
         shutdown(c->fd[UP], SHUT_RD);
     proxy_conn_nudge(c);
+    pthread_cond_broadcast(&c->cv);
     pthread_cond_broadcast(&p->changed);
 }
 
@@ -169,6 +170,7 @@ void proxy_conn_free(proxy_conn *c)
 {
     if (c->wake >= 0)
         close(c->wake);
+    pthread_cond_destroy(&c->cv);
     free(c);
 }
 
@@ -306,6 +308,7 @@ static void take(tcp_proxy *p, int fd, const struct sockaddr_storage *client)
     c->client_keep = -1;
     c->refs = 1;
     c->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    pthread_cond_init(&c->cv, NULL);
     c->lot = rng_double(&p->rng);
     for (int d = 0; d < 2; d++)
         c->f[d].rng = rng_derive(p->seed, "proxy-jitter", p->accepted * 2 + (uint64_t)d);

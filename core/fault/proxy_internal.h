@@ -59,6 +59,7 @@ struct proxy_conn {
     pthread_t thread;          /* moves UP, runs the DOWN thread, closes */
     flow f[2];
     /* Under p->mu: */
+    pthread_cond_t cv;         /* parked, unparked, a pump ended or c is dying */
     int running;               /* pumps started and not ended */
     int parked;                /* pumps waiting while park is set */
     int refs;                  /* its thread until reaped, its link until released */

@@ -142,7 +142,7 @@ static bool go_direct(tcp_proxy *p, proxy_conn *c, int fd)
     atomic_store(&c->park, true);
     proxy_conn_nudge(c);
     while (c->parked < c->running && !atomic_load(&c->dying) && !p->stopping)
-        pthread_cond_wait(&p->changed, &p->mu);
+        pthread_cond_wait(&c->cv, &p->mu);
     int client_fl = fcntl(fd, F_GETFL);
     bool ok = c->running == 2 && c->parked == 2 && !atomic_load(&c->dying) && !p->stopping &&
               c->fd[DOWN] >= 0 && client_fl >= 0 && nothing_in_flight(c, fd) &&
@@ -156,21 +156,21 @@ static bool go_direct(tcp_proxy *p, proxy_conn *c, int fd)
         c->direct = true;
     } else {
         atomic_store(&c->park, false);
-        pthread_cond_broadcast(&p->changed);
+        pthread_cond_broadcast(&c->cv);
     }
     return ok;
 }
 
 /* Points fd back at the proxy and lets the pumps move its bytes again.
  * Call with p->mu held. */
-static void go_through(tcp_proxy *p, proxy_conn *c, int fd)
+static void go_through(proxy_conn *c, int fd)
 {
     if (dup3(c->client_keep, fd, O_CLOEXEC) < 0)
         return;   /* stays direct; the owner's next settle tries again */
     set_nonblocking(c->fd[DOWN], false);   /* the pumps' again */
     c->direct = false;
     atomic_store(&c->park, false);
-    pthread_cond_broadcast(&p->changed);
+    pthread_cond_broadcast(&c->cv);
 }
 
 bool proxy_settle(proxy_link *c, int fd)
@@ -187,7 +187,7 @@ bool proxy_settle(proxy_link *c, int fd)
     if (!atomic_load(&c->dying) && !p->stopping) {
         bool needed = proxy_toxic_acts(&p->tox, c);
         if (needed && c->direct)
-            go_through(p, c, fd);
+            go_through(c, fd);
         else if (!needed && !c->direct && !go_direct(p, c, fd))
             c->retry_ns = now_ns() + RETRY_DIRECT_MS * 1000000ULL;
         if (needed && c->direct)
@@ -215,7 +215,7 @@ void proxy_release(proxy_link *c)
         set_nonblocking(c->fd[DOWN], false);
     c->direct = false;
     atomic_store(&c->park, false);
-    pthread_cond_broadcast(&p->changed);
+    pthread_cond_broadcast(&c->cv);
     bool last = proxy_conn_unref(c);
     pthread_mutex_unlock(&p->mu);
     if (last)

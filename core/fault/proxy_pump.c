@@ -186,9 +186,9 @@ static bool park(tcp_proxy *p, proxy_conn *c)
 {
     pthread_mutex_lock(&p->mu);
     c->parked++;
-    pthread_cond_broadcast(&p->changed);
+    pthread_cond_broadcast(&c->cv);
     while (atomic_load(&c->park) && !atomic_load(&c->dying) && !p->stopping)
-        pthread_cond_wait(&p->changed, &p->mu);
+        pthread_cond_wait(&c->cv, &p->mu);
     c->parked--;
     bool go_on = !atomic_load(&c->dying) && !p->stopping;
     pthread_mutex_unlock(&p->mu);
@@ -260,6 +260,6 @@ void proxy_pump(proxy_conn *c, int d)
     c->running--;
     if (!ended)   /* a side failed, or we were told to stop: the whole connection goes */
         proxy_conn_kill(p, c, atomic_load(&c->rst));
-    pthread_cond_broadcast(&p->changed);
+    pthread_cond_broadcast(&c->cv);
     pthread_mutex_unlock(&p->mu);
 }
