@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "../core/fault/nemesis.h"
+#include "../core/util.h"
 #include "panels.h"
 
 /* The role of a fault's kind: its colour in the kinds table, else bold
@@ -30,6 +31,24 @@ static const char *next_text(const console *c, char *buf, size_t n)
     else
         snprintf(buf, n, "nothing scheduled (n: fire one)");
     return buf;
+}
+
+/* What the fault proxy does with the workers' connections, when they go
+ * through it: how many talk to the server directly (no network fault acts
+ * on them) and how many pass through the proxy. Returns false without a
+ * proxy. */
+static bool proxy_text(const console *c, char *buf, size_t n)
+{
+    nemesis *nm = run_nemesis(c->r);
+    if (!nm)
+        return false;
+    nemesis_view v;
+    nemesis_view_take(nm, &v);
+    if (!v.proxy)
+        return false;
+    size_t through = v.proxy_open - MIN(v.proxy_direct, v.proxy_open);
+    snprintf(buf, n, "proxy: %zu direct, %zu through it", v.proxy_direct, through);
+    return true;
 }
 
 /* Draws one fault line: the time, the kind in its colour, the rest. */
@@ -92,17 +111,21 @@ void faults_draw(console *c, rect a)
     char t[64];
     snprintf(t, sizeof t, "Faults %zu", s->faults_total);
     draw_rule(y++, a.x, a.w, R_TITLE, t);
-    char next[96];
-    /* Active ones first, then the newest past ones; the last line says
+    char next[96], proxy[96];
+    /* Active ones first, then the newest past ones; the last lines say
+     * what the proxy does with the connections (when there is room) and
      * what comes next. */
-    for (size_t i = 0; i < s->nfaults && y < end - 1; i++)
+    int tail = 1 + (a.h >= 5 && proxy_text(c, proxy, sizeof proxy));
+    for (size_t i = 0; i < s->nfaults && y < end - tail; i++)
         if (s->faults[i].end_s < 0)
             draw_fault(c, y++, a, &s->faults[i], R_BAD);
-    if (!count_active(s) && y < end - 1)
+    if (!count_active(s) && y < end - tail)
         draw_text(y++, a.x, a.w, R_DIM, "none active", false);
-    for (size_t i = s->nfaults; i-- > 0 && y < end - 1;)
+    for (size_t i = s->nfaults; i-- > 0 && y < end - tail;)
         if (s->faults[i].end_s >= 0)
             draw_fault(c, y++, a, &s->faults[i], R_NORMAL);
+    if (tail == 2)
+        draw_text(y++, a.x, a.w, R_DIM, proxy, true);
     int x = a.x;
     x += draw_text(y, x, a.w, R_DIM, "next: ", false);
     draw_text(y, x, a.x + a.w - x, R_NORMAL, next_text(c, next, sizeof next), true);

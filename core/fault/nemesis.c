@@ -338,6 +338,11 @@ void nemesis_view_take(nemesis *n, nemesis_view *v)
     v->started = n->started;
     v->failed = n->failed;
     pthread_mutex_unlock(&n->mu);
+    if (n->env.proxy) {
+        v->proxy = true;
+        v->proxy_open = proxy_open_connections(n->env.proxy);
+        v->proxy_direct = proxy_direct_connections(n->env.proxy);
+    }
 }
 
 double nemesis_since_heal_s(nemesis *n)

@@ -55,6 +55,8 @@ typedef struct nemesis_view {
     size_t nrecent;
     nemesis_fault_view recent[NEMESIS_RECENT];   /* newest last */
     uint64_t started, failed;
+    bool proxy;               /* the workers connect through the fault proxy */
+    size_t proxy_open, proxy_direct;   /* its connections, those straight to the server */
 } nemesis_view;
 
 /* Creates a nemesis acting on env (copied; what it points to must outlive

@@ -458,6 +458,16 @@ size_t proxy_resets(tcp_proxy *p)
     return atomic_load(&p->resets);
 }
 
+size_t proxy_direct_connections(tcp_proxy *p)
+{
+    size_t n = 0;
+    pthread_mutex_lock(&p->mu);
+    for (proxy_conn *c = p->live; c; c = c->next)
+        n += c->direct && !atomic_load(&c->dying);
+    pthread_mutex_unlock(&p->mu);
+    return n;
+}
+
 void proxy_stop(tcp_proxy *p)
 {
     if (!p)

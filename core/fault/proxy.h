@@ -67,6 +67,10 @@ void proxy_heal(tcp_proxy *p);
 size_t proxy_open_connections(tcp_proxy *p);
 size_t proxy_resets(tcp_proxy *p);
 
+/* Returns the number of open connections whose client talks to the server
+ * directly now (adopted links while no toxic acts on them). */
+size_t proxy_direct_connections(tcp_proxy *p);
+
 /* Takes over the proxy's connection whose client end is fd, a socket of
  * this process connected through the proxy (libpq's, once connected).
  * Returns the link, the caller's until proxy_release, or NULL when fd is

@@ -3,7 +3,8 @@
 # that cannot act here saying why and what to start melee with; Enter
 # fires the selected one (pause: the server's processes are stopped, the
 # fault panel shows it active), H heals it at once; s suspends the
-# schedule; q leaves no server behind.
+# schedule; q leaves no server behind. With a network kind the panel
+# counts the connections direct and through the proxy.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console_lib.sh"
 
@@ -87,6 +88,24 @@ con_expect_gone 'SIGSTOP every server' 5 "Esc closes the dialog"
 con_expect 'pause +postmaster' 5 "the fault panel lists the pause"
 con_expect 'schedule suspended' 5 "the fault panel says the schedule is suspended"
 [ "$(con_psql 'SELECT 1')" = 1 ] || fail "the server does not answer after the heal"
+con_quit_expect 0
+
+# Through the fault proxy: the fault panel counts the workers' connections
+# that talk to the server directly and those the proxy carries; a
+# partition fired by hand takes every one through the proxy, the heal
+# lets them go straight again.
+note "the proxy's connections in the fault panel"
+con_start 140 44 -w bank -t 2 -s 5 --nemesis partition --nemesis-interval 600 --nemesis-quiet 600
+con_wait_ok_above 0 0 30 || { con_dump; fail "thread 0 does nothing through the proxy"; }
+con_expect 'proxy: 2 direct, 0 through it' 10 "both connections direct with no fault"
+con_keys n
+con_expect 'partition +the proxy passes nothing' 5 "partition is available with the proxy"
+con_keys Home Down Down Down Down Enter
+con_expect 'fault partition fired' 5 "Enter fires the partition"
+con_keys Escape
+con_expect 'proxy: 0 direct, 2 through it' 10 "the partition takes both through the proxy"
+con_keys n H Escape
+con_expect 'proxy: 2 direct, 0 through it' 10 "after the heal both go direct again"
 con_quit_expect 0
 
 # The chaos workload's cancel and terminate actions are the fault kinds'
