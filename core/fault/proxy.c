@@ -1,9 +1,9 @@
 /* proxy.c - the loopback TCP proxy of the network faults. One thread
  * accepts connections and reaps the ended ones; each connection has two
- * threads, one a direction (proxy_pump.c), so that with no toxic a
- * message costs one read and one write on a thread that was waiting for
- * it, and no connection waits for another. The toxics live here under a
- * mutex with a generation number the pumps check without locking. */
+ * threads, one a direction (proxy_pump.c), so that no connection waits
+ * for another; they park while the connection's client talks to the
+ * server directly (proxy_link.c). The toxics live here under a mutex
+ * with a generation number the pumps and links check without locking. */
 #include "proxy.h"
 
 #include <errno.h>

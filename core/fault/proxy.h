@@ -3,9 +3,9 @@
  *
  * It listens on 127.0.0.1 on a free port and forwards each accepted
  * connection to the upstream host and port: one thread accepts, and each
- * connection has a thread per direction that blocks in read and writes
- * at once while no toxic acts on it. Its toxics follow toxiproxy's vocabulary: latency
- * and jitter (ms), bandwidth rate (KB/s), each per stream (upstream: client
+ * connection has a thread per direction that writes what it reads at once
+ * while no toxic acts on it. Its toxics follow toxiproxy's vocabulary:
+ * latency and jitter (ms), bandwidth rate (KB/s), each per stream (upstream: client
  * to server, downstream: server to client), applied to a share of the
  * connections (toxicity); partition passes nothing either way (new
  * connections are accepted and held) until healed, when the connections
