@@ -255,9 +255,19 @@ static act_result create_index(actx *a)
 
 /* Generated view queries may not suit a view definition; refreshes meet
  * data their query cannot process any more. */
-static const error_rule VIEW_RULES[] = {
-    {"42P16", NULL, EC_IGNORED, WHEN_ALWAYS},  /* cannot change the columns of a view */
-    {"0A000", NULL, EC_IGNORED, WHEN_ALWAYS},  /* e.g. window functions over a matview */
+#define VIEW_RULE_ROWS                                                                \
+    {"42P16", NULL, EC_IGNORED, WHEN_ALWAYS},  /* cannot change the columns of a view */ \
+    {"0A000", NULL, EC_IGNORED, WHEN_ALWAYS}   /* e.g. window functions over a matview */
+
+static const error_rule VIEW_RULES[] = {VIEW_RULE_ROWS, ERROR_RULES_END};
+
+/* A known PostgreSQL bug (seen on 15.18), not a new finding each time:
+ * pg_get_viewdef writes an ORDER BY on a negated numeric constant column
+ * as "(- 1.04)", which the parser folds back into a constant and refuses,
+ * so the view's own definition cannot be read back (pg_dump's neither). */
+static const error_rule REPLACE_VIEW_RULES[] = {
+    VIEW_RULE_ROWS,
+    {"42601", "non-integer constant in ORDER BY", EC_IGNORED, WHEN_ALWAYS},
     ERROR_RULES_END,
 };
 
@@ -278,7 +288,7 @@ static const error_rule REFRESH_RULES[] = {
 
 const action_def ddl_view_actions[] = {
     {"create_view", LIST_DDL, 10, create_view, VIEW_RULES, ACTF_NONE, NULL},
-    {"replace_view", LIST_DDL, 4, replace_view, VIEW_RULES, ACTF_NONE, NULL},
+    {"replace_view", LIST_DDL, 4, replace_view, REPLACE_VIEW_RULES, ACTF_NONE, NULL},
     {"drop_view", LIST_DDL, 5, drop_view, NULL, ACTF_NO_COVERAGE, NULL},
     {"rename_view", LIST_DDL, 3, rename_view, NULL, ACTF_NONE, NULL},
     {"create_matview", LIST_DDL, 5, create_matview, VIEW_RULES, ACTF_NONE, NULL},
