@@ -65,6 +65,16 @@ static void set_error(worker *w, const char *sql, const PGresult *res, const cha
     f->at_us = now_us();
 }
 
+/* Marks the statement's connection lost, as seen now: a lost connection is
+ * judged by when it went (inside a fault's window or not), even after an
+ * earlier error of the same statement kept as its facts (a serialization
+ * failure, then the server killed before the ROLLBACK). */
+static void note_lost(worker *w)
+{
+    w->err.conn_lost = true;
+    w->err.at_us = now_us();
+}
+
 static void send_cancel(worker *w)
 {
     PGcancel *c = PQgetCancel(w->conn);
@@ -215,7 +225,7 @@ static bool collect(worker *w, stmt *s, uint64_t t0)
     for (;;) {
         if (!wait_ready(w, s->sql, t0)) {
             set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
-            w->err.conn_lost = true;
+            note_lost(w);
             return false;
         }
         PGresult *res = PQgetResult(w->conn);
@@ -226,7 +236,8 @@ static bool collect(worker *w, stmt *s, uint64_t t0)
             PQclear(res);
             if (!handle_copy_in(w, s)) {
                 set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
-                w->err.conn_lost = PQstatus(w->conn) == CONNECTION_BAD;
+                if (PQstatus(w->conn) == CONNECTION_BAD)
+                    note_lost(w);
                 ok = false;
             }
             continue;
@@ -235,7 +246,8 @@ static bool collect(worker *w, stmt *s, uint64_t t0)
             PQclear(res);
             if (!handle_copy_out(w, s, t0)) {
                 set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
-                w->err.conn_lost = PQstatus(w->conn) == CONNECTION_BAD;
+                if (PQstatus(w->conn) == CONNECTION_BAD)
+                    note_lost(w);
                 ok = false;
             }
             continue;
@@ -252,7 +264,7 @@ static bool collect(worker *w, stmt *s, uint64_t t0)
     if (PQstatus(w->conn) == CONNECTION_BAD) {
         if (!w->err.message)
             set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
-        w->err.conn_lost = true;
+        note_lost(w);
         ok = false;
     }
     return ok;
@@ -308,7 +320,8 @@ static bool run_stmt(worker *w, stmt *s)
     bool ok = send_statement(w, s, &execute);
     if (!ok) {
         set_error(w, s->sql, NULL, PQerrorMessage(w->conn));
-        w->err.conn_lost = PQstatus(w->conn) == CONNECTION_BAD;
+        if (PQstatus(w->conn) == CONNECTION_BAD)
+            note_lost(w);
     } else {
         ok = collect(w, s, t0);
         if (ok && execute) {

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Every shipped profile runs headless against the embedded server for a
 # short time with zero unexpected errors, crashes and hangs (but
-# fsm-lost-update, which shows an anomaly on purpose: 33-fsm.sh).
+# fsm-lost-update, which shows an anomaly on purpose: 33-fsm.sh). The
+# seed is fixed, so that the tests do not fail on whatever a fresh random
+# stream finds in the server one day: finding it is the users' runs' job
+# (a server bug found that way, pg_get_viewdef's, is in the README).
 . "$(dirname "$0")/lib.sh"
 n=0
 for p in "$ROOT"/profiles/*.yaml; do
     name=$(basename "$p" .yaml)
     [ "$name" = fsm-lost-update ] && continue
     note "profile $name"
-    "$MELEE" --headless -p "$p" -D 8 -t 6 --summary-json "$TMP/$name.json" \
+    "$MELEE" --headless -p "$p" -D 8 -t 6 --seed 20 --summary-json "$TMP/$name.json" \
         >"$TMP/$name.out" 2>"$TMP/$name.err"
     rc=$?
     if [ $rc -ne 0 ]; then
