@@ -129,30 +129,37 @@ melee_steady() {
     awk -v o=$((ok2 - ok1)) -v c=$((cpu2 - cpu1)) -v s=$((STEADY_LAST - STEADY_FIRST)) \
         'BEGIN { printf "%.1f %.2f", o / s, c / 1000 / o }'
 }
-rate_ratios=()
-cpu_ratios=()
+# steady_pairs TAG A B CONNINFO OPTION...: STEADY_ROUNDS pairs of
+# melee_steady runs on CONNINFO, A without OPTION... and B with them, the
+# order alternating; prints each round, and sets pair_medians to the
+# median B/A ratio of the rates and of melee's CPU per operation.
+steady_pairs() {
+    local tag=$1 a=$2 b=$3 conninfo=$4 i x y x_rate x_cpu y_rate y_cpu rate cpu
+    shift 4
+    local rates=() cpus=()
+    for ((i = 1; i <= STEADY_ROUNDS; i++)); do
+        rm -rf "$DIR/run-report"
+        if ((i % 2)); then
+            x=$(melee_steady "$conninfo")
+            y=$(melee_steady "$conninfo" "$@")
+        else
+            y=$(melee_steady "$conninfo" "$@")
+            x=$(melee_steady "$conninfo")
+        fi
+        read -r x_rate x_cpu <<<"$x"
+        read -r y_rate y_cpu <<<"$y"
+        rate=$(ratio "$y_rate" "$x_rate")
+        cpu=$(ratio "$y_cpu" "$x_cpu")
+        rates+=("$rate")
+        cpus+=("$cpu")
+        printf '%-8s round %d: %s %10.1f ops/s %6.2f us CPU/op   %s %10.1f ops/s %6.2f us CPU/op   rate ratio %s   CPU ratio %s\n' \
+            "$tag" "$i" "$a" "$x_rate" "$x_cpu" "$b" "$y_rate" "$y_cpu" "$rate" "$cpu"
+    done
+    pair_medians="$(median "${rates[@]}") (melee CPU per operation: $(median "${cpus[@]}"))"
+}
 echo "point selects with and without --report, $STEADY_ROUNDS rounds of $STEADY_SECS s (steady seconds $STEADY_FIRST-$STEADY_LAST)"
-for ((i = 1; i <= STEADY_ROUNDS; i++)); do
-    rm -rf "$DIR/run-report"
-    if ((i % 2)); then
-        without=$(melee_steady "$CONN")
-        with=$(melee_steady "$CONN" --report "$DIR/run-report")
-    else
-        with=$(melee_steady "$CONN" --report "$DIR/run-report")
-        without=$(melee_steady "$CONN")
-    fi
-    read -r plain plain_cpu <<<"$without"
-    read -r with with_cpu <<<"$with"
-    ratio=$(ratio "$with" "$plain")
-    cpu_ratio=$(ratio "$with_cpu" "$plain_cpu")
-    rate_ratios+=("$ratio")
-    cpu_ratios+=("$cpu_ratio")
-    printf 'report   round %d: without %10.1f ops/s %6.2f us CPU/op   with --report %10.1f ops/s %6.2f us CPU/op   rate ratio %s   CPU ratio %s\n' \
-        "$i" "$plain" "$plain_cpu" "$with" "$with_cpu" "$ratio" "$cpu_ratio"
-done
-median=$(median "${rate_ratios[@]}")
-cpu_median=$(median "${cpu_ratios[@]}")
-summary+=("$(printf 'median ratio, point selects with --report vs without:       %s (melee CPU per operation: %s)' "$median" "$cpu_median")")
+steady_pairs report without "with --report" "$CONN" --report "$DIR/run-report"
+summary+=("median ratio, point selects with --report vs without:       $pair_medians")
 printf '%s\n' "${summary[@]}"
 
 # The fault proxy's cost when no fault is active: the same point SELECTs
@@ -163,25 +170,5 @@ printf '%s\n' "${summary[@]}"
 # server directly (README, "Faults"); the proxy carries the start-up only.
 echo "point selects over TCP, straight vs through the fault proxy (no fault active), $STEADY_ROUNDS rounds of $STEADY_SECS s (steady seconds $STEADY_FIRST-$STEADY_LAST)"
 TCP="host=127.0.0.1 port=$PORT user=postgres dbname=postgres"
-THROUGH=(--nemesis latency --nemesis-quiet 86400)
-rate_ratios=()
-cpu_ratios=()
-for ((i = 1; i <= STEADY_ROUNDS; i++)); do
-    if ((i % 2)); then
-        straight=$(melee_steady "$TCP")
-        proxied=$(melee_steady "$TCP" "${THROUGH[@]}")
-    else
-        proxied=$(melee_steady "$TCP" "${THROUGH[@]}")
-        straight=$(melee_steady "$TCP")
-    fi
-    read -r direct direct_cpu <<<"$straight"
-    read -r through through_cpu <<<"$proxied"
-    ratio=$(ratio "$through" "$direct")
-    cpu_ratio=$(ratio "$through_cpu" "$direct_cpu")
-    rate_ratios+=("$ratio")
-    cpu_ratios+=("$cpu_ratio")
-    printf 'proxy    round %d: straight %10.1f ops/s %6.2f us CPU/op   through the proxy %10.1f ops/s %6.2f us CPU/op   rate ratio %s   CPU ratio %s\n' \
-        "$i" "$direct" "$direct_cpu" "$through" "$through_cpu" "$ratio" "$cpu_ratio"
-done
-printf 'median ratio, point selects through the fault proxy vs straight: %s (melee CPU per operation: %s)\n' \
-    "$(median "${rate_ratios[@]}")" "$(median "${cpu_ratios[@]}")"
+steady_pairs proxy straight "through the proxy" "$TCP" --nemesis latency --nemesis-quiet 86400
+echo "median ratio, point selects through the fault proxy vs straight: $pair_medians"
