@@ -313,6 +313,17 @@ static int peer_port(int fd)
     return ntohs(a.sin_port);
 }
 
+/* Settles l until it is direct (within 2 s: bytes still inside the proxy
+ * keep it through it until they have passed), and checks that fd then
+ * talks to the echo server itself. */
+static void settle_direct(proxy_link *l, int fd)
+{
+    uint64_t deadline = now_ns() + 2000000000ULL;
+    while (!proxy_settle(l, fd) && now_ns() < deadline)
+        usleep(5000);
+    assert_int_equal(peer_port(fd), g_echo_port);
+}
+
 /* Dials through the proxy and adopts the connection, settled direct. */
 static proxy_link *dial_link(tcp_proxy *p, int *fd)
 {
@@ -321,10 +332,7 @@ static proxy_link *dial_link(tcp_proxy *p, int *fd)
     fcntl(*fd, F_SETFL, fcntl(*fd, F_GETFL) | O_NONBLOCK);  /* as libpq's is */
     proxy_link *l = proxy_adopt(p, *fd);
     assert_non_null(l);
-    uint64_t deadline = now_ns() + 2000000000ULL;
-    while (!proxy_settle(l, *fd) && now_ns() < deadline)
-        usleep(5000);
-    assert_int_equal(peer_port(*fd), g_echo_port);
+    settle_direct(l, *fd);
     assert_true(fcntl(*fd, F_GETFL) & O_NONBLOCK);   /* the client's mode kept */
     return l;
 }
@@ -376,10 +384,7 @@ static void test_link_partition_holds_and_keeps_the_order(void **state)
     assert_int_equal(write(fd, "+more", 5), 5);
     assert_int_equal(read_all(fd, buf, 11, 2000), 11);
     assert_memory_equal(buf, "during+more", 11);
-    uint64_t deadline = now_ns() + 2000000000ULL;
-    while (!proxy_settle(l, fd) && now_ns() < deadline)
-        usleep(5000);
-    assert_int_equal(peer_port(fd), g_echo_port);
+    settle_direct(l, fd);
     assert_true(round_trip_ms(fd, "direct", 2000) >= 0);
     close(fd);
     proxy_release(l);
