@@ -40,14 +40,10 @@ static const char *next_text(const console *c, char *buf, size_t n)
 static bool proxy_text(const console *c, char *buf, size_t n)
 {
     nemesis *nm = run_nemesis(c->r);
-    if (!nm)
+    size_t open, direct;
+    if (!nm || !nemesis_proxy_counts(nm, &open, &direct))
         return false;
-    nemesis_view v;
-    nemesis_view_take(nm, &v);
-    if (!v.proxy)
-        return false;
-    size_t through = v.proxy_open - MIN(v.proxy_direct, v.proxy_open);
-    snprintf(buf, n, "proxy: %zu direct, %zu through it", v.proxy_direct, through);
+    snprintf(buf, n, "proxy: %zu direct, %zu through it", direct, open - MIN(direct, open));
     return true;
 }
 

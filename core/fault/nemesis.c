@@ -338,11 +338,15 @@ void nemesis_view_take(nemesis *n, nemesis_view *v)
     v->started = n->started;
     v->failed = n->failed;
     pthread_mutex_unlock(&n->mu);
-    if (n->env.proxy) {
-        v->proxy = true;
-        v->proxy_open = proxy_open_connections(n->env.proxy);
-        v->proxy_direct = proxy_direct_connections(n->env.proxy);
-    }
+}
+
+bool nemesis_proxy_counts(nemesis *n, size_t *open, size_t *direct)
+{
+    if (!n->env.proxy)
+        return false;
+    *open = proxy_open_connections(n->env.proxy);
+    *direct = proxy_direct_connections(n->env.proxy);
+    return true;
 }
 
 double nemesis_since_heal_s(nemesis *n)

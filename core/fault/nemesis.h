@@ -55,8 +55,6 @@ typedef struct nemesis_view {
     size_t nrecent;
     nemesis_fault_view recent[NEMESIS_RECENT];   /* newest last */
     uint64_t started, failed;
-    bool proxy;               /* the workers connect through the fault proxy */
-    size_t proxy_open, proxy_direct;   /* its connections, those straight to the server */
 } nemesis_view;
 
 /* Creates a nemesis acting on env (copied; what it points to must outlive
@@ -84,6 +82,11 @@ void nemesis_suspend(nemesis *n, bool suspended);
 
 /* Fills *v with what is active, what comes next and the last few. */
 void nemesis_view_take(nemesis *n, nemesis_view *v);
+
+/* Sets *open to the fault proxy's connections and *direct to those that
+ * talk to the server directly now. Returns false when the workers do not
+ * go through a proxy. */
+bool nemesis_proxy_counts(nemesis *n, size_t *open, size_t *direct);
 
 /* Returns the seconds since the last fault healed (an instant one: since
  * it acted), or a negative number when none has. */
