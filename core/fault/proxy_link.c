@@ -65,19 +65,14 @@ proxy_link *proxy_adopt(tcp_proxy *p, int fd)
     proxy_conn *c = p->live;
     while (c && (c->adopted || !same_endpoint(&c->client, &me)))
         c = c->next;
-    if (c && !atomic_load(&c->dying)) {
-        c->client_keep = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-        if (c->client_keep >= 0 && c->fd[DOWN] >= 0) {
-            copy_keepalive(fd, c->fd[DOWN]);
-            c->adopted = true;
-            c->refs++;
-            c->settled_gen = atomic_load(&p->tox_gen) - 1;   /* the first settle looks */
-        } else {
-            if (c->client_keep >= 0)
-                close(c->client_keep);
-            c->client_keep = -1;
-            c = NULL;
-        }
+    int keep = -1;
+    if (c && !atomic_load(&c->dying) && c->fd[DOWN] >= 0 &&
+        (keep = fcntl(fd, F_DUPFD_CLOEXEC, 0)) >= 0) {
+        copy_keepalive(fd, c->fd[DOWN]);
+        c->client_keep = keep;
+        c->adopted = true;
+        c->refs++;
+        c->settled_gen = atomic_load(&p->tox_gen) - 1;   /* the first settle looks */
     } else {
         c = NULL;
     }
